@@ -13,8 +13,13 @@ export interface RequestState {
 export interface Executable {
   /** The model as the device runs it, after its transformations. */
   readonly model: Model;
-  /** Runs once; inputs in parameter order, outputs in result order. */
+  /** Runs once on the calling thread; inputs in parameter order, outputs in result order. */
   run(inputs: readonly Tensor[], state: RequestState): Tensor[];
+  /**
+   * Runs once with the heavy work off the JS thread, where the device can (CPU's native plan).
+   * Devices without it are run through `run` after yielding to the event loop.
+   */
+  runAsync?(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]>;
   /** Properties in effect for this compiled model (threads, hint, streams...). */
   readonly properties: Properties;
 }

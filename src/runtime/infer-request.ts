@@ -39,14 +39,25 @@ export class InferRequest {
   }
 
   /**
-   * Runs after yielding to the event loop and resolves with the outputs. The reference kernels
-   * still compute on the JS thread; the native CPU plugin moves this off-thread.
+   * Resolves with the outputs. Devices with an off-thread path (CPU's native plan) compute outside
+   * the JS thread; others run after yielding to the event loop.
    */
   inferAsync(inputs?: InferInputs): Promise<InferResult> {
     try {
       this.enter();
     } catch (e) {
       return Promise.reject(e);
+    }
+    const exe = this.compiled.executable;
+    if (exe.runAsync) {
+      let ready: Tensor[];
+      try {
+        ready = this.prepare(inputs);
+      } catch (e) {
+        this.busy = false;
+        return Promise.reject(e);
+      }
+      return exe.runAsync(ready, this.state).then((outs) => this.finish(outs)).finally(() => { this.busy = false; });
     }
     return new Promise((resolve, reject) => {
       setImmediate(() => {
@@ -61,12 +72,18 @@ export class InferRequest {
   }
 
   private run(inputs?: InferInputs): InferResult {
+    return this.finish(this.compiled.executable.run(this.prepare(inputs), this.state));
+  }
+
+  private prepare(inputs?: InferInputs): Tensor[] {
     if (inputs !== undefined) this.setInputs(inputs);
-    const ready = this.inputTensors.map((t, i) => {
+    return this.inputTensors.map((t, i) => {
       if (!t) throw new InputError(`input "${outputKey(this.compiled.inputs[i]!)}" (index ${i}) is not set`);
       return t;
     });
-    const outs = this.compiled.executable.run(ready, this.state);
+  }
+
+  private finish(outs: Tensor[]): InferResult {
     this.outputTensors = outs;
     const result: InferResult = {};
     this.compiled.outputs.forEach((o, i) => { result[outputKey(o)] = outs[i]!; });
