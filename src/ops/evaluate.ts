@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { InputError, ShapeInferenceError, TsvinoError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
@@ -26,12 +27,20 @@ export function planEvaluation(model: Model): EvaluationPlan {
 export type KernelOverride = (node: Node, inputs: readonly Tensor[], ctx: EvalContext) => Tensor[] | undefined;
 
 /**
+ * Receives each executed node's wall time (ms) when profiling; `byOverride` says the device's
+ * kernel ran it rather than the reference one. Body models (If, Loop) are timed as their node.
+ */
+export interface NodeTimer {
+  record(node: Node, milliseconds: number, byOverride: boolean): void;
+}
+
+/**
  * Runs a model with the reference kernels. `inputs` follow the model's parameter order; results
  * come back in result order. `variables` carries ReadValue/Assign state across calls.
  */
 export function evaluateModel(
   plan: EvaluationPlan | Model, inputs: readonly Tensor[],
-  variables: Map<string, Tensor> = new Map(), override?: KernelOverride,
+  variables: Map<string, Tensor> = new Map(), override?: KernelOverride, timer?: NodeTimer,
 ): Tensor[] {
   const p = 'order' in plan ? plan : planEvaluation(plan);
   const { model } = p;
@@ -50,12 +59,16 @@ export function evaluateModel(
     });
     const ctx: EvalContext = { name: node.friendlyName, type: node.type, variables, runBody };
     let outs: Tensor[];
+    const started = timer ? performance.now() : 0;
+    let custom: Tensor[] | undefined;
     try {
-      outs = override?.(node, args, ctx) ?? node.op.evaluate(args, node.attrs, ctx);
+      custom = override?.(node, args, ctx);
+      outs = custom ?? node.op.evaluate(args, node.attrs, ctx);
     } catch (e) {
       if (e instanceof TsvinoError) throw e;
       throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
     }
+    if (timer) timer.record(node, performance.now() - started, custom !== undefined);
     checkOutputs(node, outs);
     outs.forEach((t, i) => values.set(node.output(i), t));
     for (const dead of p.releaseAfter[step]!) values.delete(dead);

@@ -4,6 +4,24 @@ import type { Tensor } from '../core/tensor.js';
 export type PropertyValue = string | number | boolean | string[] | Record<string, unknown>;
 export type Properties = Record<string, PropertyValue>;
 
+/**
+ * A compile config key the runtime sets when it recompiles a model it exported (cache or
+ * importModel) without a plugin-specific import: the model is already the device's transformed
+ * graph, so the plugin should skip its transformations. Never shown as a property.
+ */
+export const PRETRANSFORMED_KEY = '__TSVINO_PRETRANSFORMED';
+
+/** Per-node figures of the last run, with OpenVINO's ProfilingInfo names; times in microseconds. */
+export interface ProfilingInfo {
+  nodeName: string;
+  nodeType: string;
+  /** The kernel that ran the node: 'reference', 'ts_gemm', 'onednn'... */
+  execType: string;
+  realTime: number;
+  cpuTime: number;
+  status: 'NOT_RUN' | 'OPTIMIZED_OUT' | 'EXECUTED';
+}
+
 /** Per-request state a compiled model keeps between runs (ReadValue/Assign variables). */
 export interface RequestState {
   variables: Map<string, Tensor>;
@@ -22,6 +40,11 @@ export interface Executable {
   runAsync?(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]>;
   /** Properties in effect for this compiled model (threads, hint, streams...). */
   readonly properties: Properties;
+  /**
+   * Per-node figures of the last run made with `state`, in execution order, when the model was
+   * compiled with ENABLE_PROFILING; before any run, every node is NOT_RUN with zero times.
+   */
+  profilingInfo?(state: RequestState): ProfilingInfo[];
 }
 
 /**
@@ -38,4 +61,11 @@ export interface Plugin {
   /** Friendly names of the nodes this device can run, mapped to its name. */
   queryModel(model: Model, config: Properties): Record<string, string>;
   version(): { buildNumber: string; description: string };
+  /**
+   * The device's own serialized form of an executable (plan, prepacked weights). Returning
+   * undefined, or not having this, makes the runtime store the transformed model as IR instead.
+   */
+  exportExecutable?(exe: Executable): Uint8Array | undefined;
+  /** Rebuilds an executable from `exportExecutable`'s bytes; `config` is the compile config. */
+  importExecutable?(bytes: Uint8Array, config: Properties): Executable;
 }

@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import type { Output } from '../core/node.js';
 import { Tensor, type TypedArray } from '../core/tensor.js';
-import type { RequestState } from '../plugins/plugin.js';
+import type { ProfilingInfo, RequestState } from '../plugins/plugin.js';
 import type { CompiledModel } from './compiled-model.js';
 
 export type InferInput = Tensor | TypedArray;
@@ -124,6 +124,19 @@ export class InferRequest {
     const t = this.outputTensors[i];
     if (!t) throw new InputError(`output ${i} has no tensor yet: run infer first`);
     return t;
+  }
+
+  /**
+   * Per-node figures of this request's last run (name, type, kernel, times in µs, status), for a
+   * model compiled with ENABLE_PROFILING.
+   */
+  getProfilingInfo(): ProfilingInfo[] {
+    const exe = this.compiled.executable;
+    if (exe.properties['ENABLE_PROFILING'] !== true) {
+      throw new InputError('profiling is off for this compiled model; compile it with { ENABLE_PROFILING: true }');
+    }
+    if (!exe.profilingInfo) throw new InputError(`device ${this.compiled.plugin.name} does not report profiling information`);
+    return exe.profilingInfo(this.state);
   }
 
   /** Sets an input by tensor name or port. */

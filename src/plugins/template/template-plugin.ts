@@ -1,7 +1,8 @@
 import type { Model } from '../../core/model.js';
 import { evaluateModel, planEvaluation } from '../../ops/evaluate.js';
-import type { Executable, Plugin, Properties } from '../plugin.js';
+import { PRETRANSFORMED_KEY, type Executable, type Plugin, type Properties } from '../plugin.js';
 import { supportedNodes, VERSION } from '../common.js';
+import { requestProfiles } from '../profiling.js';
 
 /**
  * TEMPLATE: every op through its plain reference kernel, no graph changes. The oracle the
@@ -13,12 +14,20 @@ export const templatePlugin: Plugin = {
   defaults: { ENABLE_PROFILING: false, INFERENCE_PRECISION_HINT: 'f32', PERFORMANCE_HINT: 'LATENCY', NUM_STREAMS: 1 },
   readOnly: ['FULL_DEVICE_NAME', 'SUPPORTED_PROPERTIES', 'OPTIMAL_NUMBER_OF_INFER_REQUESTS'],
   compile(source: Model, config: Properties): Executable {
+    // TEMPLATE transforms nothing, so a pre-transformed model compiles the same way.
+    const { [PRETRANSFORMED_KEY]: _pretransformed, ...userConfig } = config;
     const model = source.clone();
     const plan = planEvaluation(model);
+    const properties: Properties = { ...this.defaults, ...userConfig, OPTIMAL_NUMBER_OF_INFER_REQUESTS: 1 };
+    if (properties['ENABLE_PROFILING'] !== true) {
+      return { model, properties, run: (inputs, state) => evaluateModel(plan, inputs, state.variables) };
+    }
+    const profiles = requestProfiles(plan.order, () => 'reference');
     return {
       model,
-      properties: { ...this.defaults, ...config, OPTIMAL_NUMBER_OF_INFER_REQUESTS: 1 },
-      run: (inputs, state) => evaluateModel(plan, inputs, state.variables),
+      properties,
+      run: (inputs, state) => evaluateModel(plan, inputs, state.variables, undefined, profiles.timerFor(state)),
+      profilingInfo: profiles.info,
     };
   },
   queryModel: (model) => supportedNodes(model, 'TEMPLATE'),
