@@ -7,6 +7,7 @@ import { Core, Tensor, TsvinoError, InputError, convertModel, saveModelSync } fr
 import { tensorFromNpy, tensorToNpy } from './npy.js';
 import { summarizeModel } from './model-summary.js';
 import { runBenchmark, formatBenchmark } from './benchmark.js';
+import { registerServe } from './serve.js';
 
 const program = new Command('tsvino')
   .description('tsvino: convert, optimize, deploy and measure deep-learning models')
@@ -136,5 +137,7 @@ function fail(e: unknown): never {
   console.error(`tsvino: error: ${msg.replace(/\s*\n\s*/g, '; ')}`);
   process.exit(1);
 }
+
+registerServe(program);
 
 program.parseAsync(normalizeArgs(process.argv)).catch(fail);
