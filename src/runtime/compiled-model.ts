@@ -1,8 +1,15 @@
 import { InputError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import type { Output } from '../core/node.js';
-import type { Executable, Plugin, PropertyValue } from '../plugins/plugin.js';
+import type { Executable, Plugin, Properties, PropertyValue } from '../plugins/plugin.js';
 import { InferRequest, outputKey } from './infer-request.js';
+import { exportExecutable } from './model-cache.js';
+
+/** How a compiled model came to be: the config it was compiled with, and whether CACHE_DIR supplied it. */
+export interface CompileOrigin {
+  config?: Properties;
+  loadedFromCache?: boolean;
+}
 
 /** A model compiled for one device (openvino-node's CompiledModel). */
 export class CompiledModel {
@@ -14,6 +21,7 @@ export class CompiledModel {
     private readonly source: Model,
     readonly executable: Executable,
     readonly plugin: Plugin,
+    private readonly origin: CompileOrigin = {},
   ) {
     this.inputs = executable.model.inputs;
     this.outputs = executable.model.outputs;
@@ -24,12 +32,20 @@ export class CompiledModel {
 
   createInferRequest(): InferRequest { return new InferRequest(this); }
 
+  /** The compiled model as bytes for `Core.importModel` (openvino-node's exportModelSync). */
+  exportModelSync(): Buffer {
+    return exportExecutable(this.plugin, this.executable, this.origin.config ?? {});
+  }
+
   getProperty(name: string): PropertyValue {
-    if (name === 'SUPPORTED_PROPERTIES') return Object.keys(this.executable.properties);
+    // Keys starting with __ are tsvino's private compile flags, not properties.
+    const names = Object.keys(this.executable.properties).filter((k) => !k.startsWith('__'));
+    if (name === 'SUPPORTED_PROPERTIES') return [...names, 'LOADED_FROM_CACHE'];
+    if (name === 'LOADED_FROM_CACHE') return this.origin.loadedFromCache === true;
     if (name === 'EXECUTION_DEVICES') return [this.plugin.name];
     if (name === 'NETWORK_NAME') return this.executable.model.getName();
-    const v = this.executable.properties[name];
-    if (v === undefined) throw new InputError(`compiled model has no property "${name}"; it has ${Object.keys(this.executable.properties).join(', ')}`);
+    const v = name.startsWith('__') ? undefined : this.executable.properties[name];
+    if (v === undefined) throw new InputError(`compiled model has no property "${name}"; it has ${names.join(', ')}`);
     return v;
   }
 

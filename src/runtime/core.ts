@@ -6,7 +6,9 @@ import { readModelBuffer, readModelFile } from '../frontends/read.js';
 import { readIR } from '../frontends/ir/index.js';
 import { availableDevices, findPlugin } from '../plugins/registry.js';
 import type { Properties, PropertyValue } from '../plugins/plugin.js';
+import { Readable } from 'node:stream';
 import { CompiledModel } from './compiled-model.js';
+import { compileWithCache, importExecutable } from './model-cache.js';
 import { CORE_PROPERTIES, validateProperties } from './properties.js';
 
 type ModelSource = string | Uint8Array | Model;
@@ -42,16 +44,43 @@ export class Core {
     return deferred(() => this.readModelSync(model, weights));
   }
 
-  /** `compileModelSync(modelOrPath, device = 'CPU', config = {})`. */
+  /**
+   * `compileModelSync(modelOrPath, device = 'CPU', config = {})`. With CACHE_DIR (a Core property,
+   * or in `config`), a model compiled before with the same device and config is loaded from there.
+   */
   compileModelSync(model: ModelSource, device = 'CPU', config: Properties = {}): CompiledModel {
-    const source = model instanceof Model ? model : this.readModelSync(model);
     const plugin = findPlugin(device);
-    const merged = { ...this.deviceProps.get(plugin.name), ...validateProperties(config, plugin) };
-    return new CompiledModel(source, plugin.compile(source, merged), plugin);
+    const { CACHE_DIR: cacheDir = this.globalProps['CACHE_DIR'], ...deviceConfig } = config;
+    const merged = { ...this.deviceProps.get(plugin.name), ...validateProperties(deviceConfig, plugin) };
+    const read = (): Model => (model instanceof Model ? model : this.readModelSync(model));
+    if (typeof cacheDir !== 'string') throw new InputError(`CACHE_DIR must be a folder path, got ${String(cacheDir)}`);
+    if (cacheDir !== '') {
+      const built = compileWithCache(cacheDir, model, read, plugin, merged);
+      return new CompiledModel(built.model, built.executable, plugin, { config: merged, loadedFromCache: built.loadedFromCache });
+    }
+    const source = read();
+    return new CompiledModel(source, plugin.compile(source, merged), plugin, { config: merged });
   }
 
   compileModel(model: ModelSource, device = 'CPU', config: Properties = {}): Promise<CompiledModel> {
     return deferred(() => this.compileModelSync(model, device, config));
+  }
+
+  /**
+   * Loads what `CompiledModel.exportModelSync()` wrote, for the device it was compiled for;
+   * `config` entries override the exported ones.
+   */
+  importModelSync(data: Uint8Array | Tensor, device: string, config: Properties = {}): CompiledModel {
+    const plugin = findPlugin(device);
+    const merged = { ...this.deviceProps.get(plugin.name), ...validateProperties(config, plugin) };
+    const imported = importExecutable(plugin, toBytes(data), merged);
+    return new CompiledModel(imported.executable.model, imported.executable, plugin, { config: imported.config });
+  }
+
+  /** `importModel(bufferTensorOrStream, device, config)`; a Readable stream is read to its end first. */
+  async importModel(data: Uint8Array | Tensor | Readable, device: string, config: Properties = {}): Promise<CompiledModel> {
+    const bytes = data instanceof Readable ? await readAll(data) : data;
+    return deferred(() => this.importModelSync(bytes, device, config));
   }
 
   getAvailableDevices(): string[] { return availableDevices(); }
@@ -106,6 +135,12 @@ function toBytes(w: Tensor | Uint8Array): Uint8Array {
   const d = w.data;
   if (Array.isArray(d)) throw new InputError('weights tensor must hold bytes, not strings');
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+}
+
+async function readAll(stream: Readable): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
 
 /** Runs `fn` on a later turn of the event loop so its errors reject the promise instead of throwing. */
