@@ -1,0 +1,98 @@
+// Attention fusion: the exporters' scaled dot-product attention
+//   MatMul(Softmax(MatMul(Q, Kᵀ) {· s | / s} [+ mask], axis = last), V)
+// becomes ScaledDotProductAttention-13(Q, K, V, mask or 0, s). Kᵀ may be a MatMul transpose_b,
+// or a Transpose swapping the last two dims (whose own Transpose producer is merged in, as in
+// the PyTorch exports of BERT and GPT-2, where K is Transpose(k, [0, 2, 3, 1])).
+import type { Model } from '../core/model.js';
+import type { Node, Output } from '../core/node.js';
+import { constant } from '../ops/constant.js';
+import { scaledDotProductAttention } from '../ops/scaled-dot-product-attention.js';
+import { transpose } from '../ops/transpose.js';
+import {
+  boolAttr, commutedOperands, constantIntegers, numberAttr, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf,
+} from './pattern.js';
+
+const rankOf = (o: Output): number | undefined => (o.partialShape.isRankStatic() ? o.partialShape.rank : undefined);
+
+interface Scores { qk: Node; scale: number; nodes: Node[] }
+
+/** MatMul(Q, Kᵀ) with an optional constant scale (Multiply by s, or Divide by 1/s). */
+function scaledScores(o: Output): Scores | undefined {
+  if (!singleUse(o)) return undefined;
+  const n = o.node;
+  if (n.type === 'MatMul') return { qk: n, scale: 1, nodes: [n] };
+  if (n.type === 'Divide') {
+    const d = scalarFor(sourceOf(n, 1), sourceOf(n, 0));
+    const inner = sourceOf(n, 0);
+    if (!d || inner.node.type !== 'MatMul' || !singleUse(inner)) return undefined;
+    return { qk: inner.node, scale: 1 / d, nodes: [inner.node, n] };
+  }
+  const m = commutedOperands(n, 'Multiply', (a, c) => a.node.type === 'MatMul' && scalarFor(c, a) !== undefined);
+  if (!m || !singleUse(m[0])) return undefined;
+  return { qk: m[0].node, scale: scalarFor(m[1], m[0])!, nodes: [m[0].node, n] };
+}
+
+/** [scores, mask] for the Softmax input: scores alone, or scores + mask in either order. */
+function scoresAndMask(o: Output): [Scores, Output | undefined] | undefined {
+  const plain = scaledScores(o);
+  if (plain) return [plain, undefined];
+  if (o.node.type !== 'Add' || !singleUse(o)) return undefined;
+  const ops = commutedOperands(o.node, 'Add', (s) => scaledScores(s) !== undefined);
+  if (!ops) return undefined;
+  const scores = scaledScores(ops[0])!;
+  return [{ ...scores, nodes: [...scores.nodes, o.node] }, ops[1]];
+}
+
+/** K ([..., S, E]) for the right operand of Q·Kᵀ: new nodes in `created`. */
+function keyOf(qk: Node, rank: number, created: Node[]): Output | undefined {
+  const kt = sourceOf(qk, 1);
+  if (boolAttr(qk, 'transposeB')) return kt;
+  const swap = Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+  let source = kt;
+  let perm = swap;
+  const order = kt.node.type === 'Transpose' ? constantIntegers(sourceOf(kt.node, 1)) : undefined;
+  if (order && order.length === rank) {
+    // Kᵀ = Transpose(k, order): K = Transpose(k, order ∘ swap), one transpose instead of two.
+    source = sourceOf(kt.node, 0);
+    perm = swap.map((p) => order[p]!);
+  }
+  if (perm.every((p, i) => p === i)) return source;
+  const orderNode = constant('i64', [rank], perm);
+  const k = transpose(source, orderNode);
+  created.push(orderNode, k);
+  return k.output(0);
+}
+
+function fuseAt(pv: Node): boolean {
+  if (boolAttr(pv, 'transposeA') || boolAttr(pv, 'transposeB')) return false;
+  const [p, v] = [sourceOf(pv, 0), sourceOf(pv, 1)];
+  const rank = rankOf(p);
+  if (p.node.type !== 'Softmax' || !singleUse(p) || rank === undefined || rank < 3) return false;
+  const axis = numberAttr(p.node, 'axis');
+  if (axis !== rank - 1 && axis !== -1) return false;
+  const matched = scoresAndMask(sourceOf(p.node, 0));
+  if (!matched) return false;
+  const [scores, mask] = matched;
+  const q = sourceOf(scores.qk, 0);
+  if (boolAttr(scores.qk, 'transposeA') || rankOf(q) !== rank || rankOf(sourceOf(scores.qk, 1)) !== rank || rankOf(v) !== rank) return false;
+  if (mask && (mask.elementType !== q.elementType || (rankOf(mask) ?? Infinity) > rank)) return false;
+  const created: Node[] = [];
+  const k = keyOf(scores.qk, rank, created);
+  if (!k) return false;
+  const maskInput = mask ?? scalarConstantLike(0, q).output(0);
+  const scale = scalarConstantLike(scores.scale, q);
+  if (!mask) created.push(maskInput.node);
+  const sdpa = scaledDotProductAttention(q, k, v, { mask: maskInput, scale });
+  created.push(scale, sdpa);
+  return replaceOutput(pv.output(0), sdpa.output(0), [...scores.nodes, p.node, pv], created);
+}
+
+/** Replaces every matched attention block by ScaledDotProductAttention-13; returns how many. */
+export function fuseAttention(model: Model): number {
+  let count = 0;
+  for (const n of model.getOrderedOps()) {
+    if (n.type === 'MatMul' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
+  }
+  if (count) model.validate();
+  return count;
+}

@@ -1,0 +1,20 @@
+// Dead code elimination. A Model holds only what its results and sinks reach, but a dead node
+// still sits among its producers' consumers; cutting those links makes consumer counts (which
+// fusions check) exact and lets the dead nodes be collected.
+import type { Model } from '../core/model.js';
+
+/** Disconnects every node the model's results and sinks do not reach; returns how many went. */
+export function eliminateDeadCode(model: Model): number {
+  const live = new Set(model.getOrderedOps());
+  const dead = new Set<unknown>();
+  for (const n of live) {
+    for (const o of n.outputs) {
+      for (const input of [...o.targets]) {
+        if (live.has(input.node)) continue;
+        o.targets.delete(input);
+        dead.add(input.node);
+      }
+    }
+  }
+  return dead.size;
+}

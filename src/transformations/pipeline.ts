@@ -1,0 +1,84 @@
+// The common compile-time pipeline every plugin runs before lowering: constant folding, shape-op
+// cleanup, pattern fusions and dead code elimination, repeated until nothing changes.
+import type { Model } from '../core/model.js';
+import { foldConstants, type ConstantFoldingOptions } from './constant-folding.js';
+import { eliminateDeadCode } from './dead-code-elimination.js';
+import { fuseAttention } from './attention-fusion.js';
+import { fuseBatchNorm } from './batch-norm-fusion.js';
+import { fuseGelu } from './gelu-fusion.js';
+import { fuseHSwish } from './hswish-fusion.js';
+import { fuseLayerNorm } from './layer-norm-fusion.js';
+import { fuseSoftmax } from './softmax-fusion.js';
+import { fuseSwish } from './swish-fusion.js';
+import { eliminateTransposes } from './transpose-elimination.js';
+
+/** Rewrites per pass, summed over the pipeline's rounds. */
+export interface TransformationStats {
+  deadCode: number;
+  constantFolding: number;
+  transposeElimination: number;
+  batchNormFusion: number;
+  geluFusion: number;
+  layerNormFusion: number;
+  softmaxFusion: number;
+  swishFusion: number;
+  hSwishFusion: number;
+  hSigmoidFusion: number;
+  attentionFusion: number;
+  /** Rounds run until a fixed point (or the round limit). */
+  rounds: number;
+}
+
+export type PassName = Exclude<keyof TransformationStats, 'rounds' | 'hSigmoidFusion'>;
+
+export interface TransformationOptions extends ConstantFoldingOptions {
+  /** Passes to skip (dead code elimination always runs). */
+  disable?: readonly PassName[];
+  /** Most rounds before stopping short of a fixed point; 10 by default. */
+  maxRounds?: number;
+}
+
+const emptyStats = (): TransformationStats => ({
+  deadCode: 0, constantFolding: 0, transposeElimination: 0, batchNormFusion: 0, geluFusion: 0, layerNormFusion: 0,
+  softmaxFusion: 0, swishFusion: 0, hSwishFusion: 0, hSigmoidFusion: 0, attentionFusion: 0, rounds: 0,
+});
+
+/**
+ * Runs the common transformations on `model` in place until a round changes nothing, and returns
+ * how many rewrites each pass made. Order per round: fold constants (ShapeOf chains included),
+ * drop redundant transposes and reshapes, fold BatchNorm into convolutions, fuse activations,
+ * normalizations and softmax, then attention (which needs the fused Softmax).
+ */
+export function commonTransformations(model: Model, options: TransformationOptions = {}): TransformationStats {
+  const stats = emptyStats();
+  const off = new Set(options.disable ?? []);
+  const run = (name: PassName, pass: () => number): number => {
+    if (off.has(name)) return 0;
+    const n = pass();
+    stats[name] += n;
+    return n;
+  };
+  stats.deadCode += eliminateDeadCode(model);
+  const maxRounds = options.maxRounds ?? 10;
+  while (stats.rounds < maxRounds) {
+    stats.rounds++;
+    let changed = 0;
+    changed += run('constantFolding', () => foldConstants(model, options));
+    changed += run('transposeElimination', () => eliminateTransposes(model));
+    changed += run('batchNormFusion', () => fuseBatchNorm(model));
+    changed += run('geluFusion', () => fuseGelu(model));
+    changed += run('layerNormFusion', () => fuseLayerNorm(model));
+    changed += run('swishFusion', () => fuseSwish(model));
+    changed += run('hSwishFusion', () => {
+      const r = fuseHSwish(model);
+      stats.hSigmoidFusion += r.hSigmoid;
+      return r.hSwish + r.hSigmoid;
+    });
+    changed += run('softmaxFusion', () => fuseSoftmax(model));
+    changed += run('attentionFusion', () => fuseAttention(model));
+    stats.deadCode += eliminateDeadCode(model);
+    if (changed === 0) break;
+  }
+  model.validate();
+  return stats;
+}

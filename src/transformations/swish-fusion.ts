@@ -1,0 +1,39 @@
+// Swish fusion: x · Sigmoid(x) → Swish-4(x), and x · Sigmoid(β · x) → Swish-4(x, β) for a
+// one-element constant β.
+import type { Model } from '../core/model.js';
+import type { Node, Output } from '../core/node.js';
+import { swish } from '../ops/swish.js';
+import { commutedOperands, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf } from './pattern.js';
+
+interface SwishMatch { x: Output; sigmoid: Node; beta?: { value: number; node: Node } }
+
+/** The Swish parts when `s` is Sigmoid(x) or Sigmoid(β · x), read only by the product. */
+function matchSigmoid(s: Output, x: Output): SwishMatch | undefined {
+  if (s.node.type !== 'Sigmoid' || !singleUse(s)) return undefined;
+  const arg = sourceOf(s.node, 0);
+  if (arg === x) return { x, sigmoid: s.node };
+  const scaled = commutedOperands(arg.node, 'Multiply', (v, b) => v === x && scalarFor(b, x) !== undefined);
+  if (!scaled || !singleUse(arg)) return undefined;
+  return { x, sigmoid: s.node, beta: { value: scalarFor(scaled[1], x)!, node: arg.node } };
+}
+
+function fuseAt(mul: Node): boolean {
+  const ops = commutedOperands(mul, 'Multiply', (x, s) => matchSigmoid(s, x) !== undefined);
+  if (!ops) return false;
+  const { x, sigmoid, beta } = matchSigmoid(ops[1], ops[0])!;
+  // Swish takes β as a scalar of the data type, whatever shape the exporter gave the constant.
+  const betaNode = beta && scalarConstantLike(beta.value, x);
+  const fused = swish(x, betaNode);
+  const matched = beta ? [beta.node, sigmoid, mul] : [sigmoid, mul];
+  return replaceOutput(mul.output(0), fused.output(0), matched, betaNode ? [betaNode, fused] : [fused]);
+}
+
+/** Replaces every x · Sigmoid(x) (or Sigmoid(β · x)) by Swish-4; returns how many. */
+export function fuseSwish(model: Model): number {
+  let count = 0;
+  for (const n of model.getOrderedOps()) {
+    if (n.type === 'Multiply' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
+  }
+  if (count) model.validate();
+  return count;
+}
