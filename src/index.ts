@@ -21,6 +21,7 @@ export type { UnsupportedItem } from './core/errors.js';
 export { opset, resolveOp, knownOpTypes } from './ops/index.js';
 export type { Plugin, Executable, Properties, ProfilingInfo } from './plugins/plugin.js';
 export { registerPlugin } from './plugins/registry.js';
+export * from './quantization/index.js';
 
 /** openvino-node code reads `const { addon: ov } = require('openvino-node')`; the same shape works here. */
 export const addon = { Core, Tensor, PartialShape, AsyncInferQueue, saveModel, saveModelSync };

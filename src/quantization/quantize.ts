@@ -1,0 +1,168 @@
+import { InputError } from '../core/errors.js';
+import type { Model } from '../core/model.js';
+import type { Input, Node, Output } from '../core/node.js';
+import type { Tensor } from '../core/tensor.js';
+import { correctBiases, findBias, type BiasCorrectionItem, type BiasEdit } from './bias-correction.js';
+import { runWithTaps, type Tap } from './collect.js';
+import { CalibrationSubset, DEFAULT_SUBSET_SIZE, type CalibrationDataset } from './dataset.js';
+import { quantizeInputs, type QuantizedInput } from './fake-quantize.js';
+import { ignoredNodes, type IgnoredScope } from './ignored-scope.js';
+import { activationChannelAxis, layerPorts, type LayerPorts } from './layers.js';
+import { activationQuantizer, weightQuantizer, type Preset } from './ranges.js';
+import { smoothQuant } from './smooth-quant.js';
+import { RANGE_ESTIMATORS, TensorStatistics, type RangeEstimator } from './statistics.js';
+
+export interface QuantizeOptions {
+  /** 'performance' (default): symmetric activations; 'mixed' (default for transformers): asymmetric. */
+  preset?: Preset;
+  /** How many calibration samples to use (default 300). */
+  subsetSize?: number;
+  /** 'transformer' turns on SmoothQuant and the 'mixed' preset by default. */
+  modelType?: 'transformer';
+  ignoredScope?: IgnoredScope;
+  /** Correct the per-channel output mean shift of each layer with a bias (default true). */
+  fastBiasCorrection?: boolean;
+  /** The tsvino device the calibration passes run on (default 'CPU'). */
+  targetDevice?: string;
+  /** Activation range estimator (default 'mean_minmax'); weights always use their exact per-channel range. */
+  rangeEstimator?: RangeEstimator;
+  /** For the 'percentile' estimator: the high percentile (the low one is 100 − p); default 99.99. */
+  percentile?: number;
+  /** SmoothQuant migration strength for MatMuls (default 0.95, as NNCF); a negative value turns SmoothQuant off. */
+  smoothQuantAlpha?: number;
+}
+
+/** One quantized layer and the edits made to it, so accuracy control can revert them. */
+export interface QuantizedLayer {
+  node: Node;
+  inputs: QuantizedInput[];
+  bias?: BiasEdit;
+}
+
+export interface QuantizationResult {
+  model: Model;
+  layers: QuantizedLayer[];
+}
+
+interface Resolved {
+  preset: Preset;
+  subsetSize: number;
+  transformer: boolean;
+  fastBiasCorrection: boolean;
+  device: string;
+  rangeEstimator: RangeEstimator;
+  percentile: number;
+  smoothQuantAlpha: number;
+}
+
+function resolveOptions(o: QuantizeOptions): Resolved {
+  if (o.preset !== undefined && o.preset !== 'performance' && o.preset !== 'mixed') {
+    throw new InputError(`preset must be 'performance' or 'mixed', got "${String(o.preset)}"`);
+  }
+  if (o.modelType !== undefined && o.modelType !== 'transformer') throw new InputError(`modelType must be 'transformer', got "${String(o.modelType)}"`);
+  if (o.rangeEstimator !== undefined && !RANGE_ESTIMATORS.includes(o.rangeEstimator)) {
+    throw new InputError(`rangeEstimator must be one of ${RANGE_ESTIMATORS.join(', ')}, got "${String(o.rangeEstimator)}"`);
+  }
+  const transformer = o.modelType === 'transformer';
+  const alpha = o.smoothQuantAlpha ?? 0.95;
+  if (!(alpha <= 1)) throw new InputError(`smoothQuantAlpha must be at most 1 (negative turns SmoothQuant off), got ${alpha}`);
+  return {
+    preset: o.preset ?? (transformer ? 'mixed' : 'performance'),
+    subsetSize: o.subsetSize ?? DEFAULT_SUBSET_SIZE,
+    transformer,
+    fastBiasCorrection: o.fastBiasCorrection ?? true,
+    device: o.targetDevice ?? 'CPU',
+    rangeEstimator: o.rangeEstimator ?? 'mean_minmax',
+    percentile: o.percentile ?? 99.99,
+    smoothQuantAlpha: alpha,
+  };
+}
+
+/**
+ * Post-training quantization (NNCF's `quantize`): returns a copy of `model` with FakeQuantize-1
+ * ops on the weights (per output channel, symmetric, 255 levels) and activations (per tensor,
+ * 256 levels) of its convolutions and matrix products, with ranges from statistics gathered by
+ * running the model on the calibration samples. The input model is left unchanged.
+ */
+export async function quantize(model: Model, calibration: CalibrationDataset, options: QuantizeOptions = {}): Promise<Model> {
+  return (await quantizeLayers(model, calibration, options)).model;
+}
+
+/** `quantize`, also returning which layers were quantized and how (for accuracy control). */
+export async function quantizeLayers(model: Model, calibration: CalibrationDataset | CalibrationSubset, options: QuantizeOptions = {}): Promise<QuantizationResult> {
+  const opts = resolveOptions(options);
+  const subset = calibration instanceof CalibrationSubset ? calibration : new CalibrationSubset(calibration, opts.subsetSize);
+  const q = model.clone();
+  const ignored = ignoredNodes(q, options.ignoredScope);
+  if (opts.transformer && opts.smoothQuantAlpha >= 0) {
+    await smoothQuant(q, subset, { alpha: opts.smoothQuantAlpha, device: opts.device, ignored });
+  }
+  const layers = q.getOrderedOps().filter((n) => !ignored.has(n)).map(layerPorts).filter((p): p is LayerPorts => p !== undefined);
+
+  const rangeStats = new Map<Output, TensorStatistics>();
+  const taps: Tap[] = [];
+  const tap = (output: Output, stats: TensorStatistics): void => { taps.push({ output, observe: (t: Tensor) => stats.update(t) }); };
+  for (const layer of layers) {
+    for (const i of layer.activations) {
+      const src = layer.node.inputValue(i);
+      if (rangeStats.has(src)) continue;
+      const stats = new TensorStatistics({ range: { estimator: opts.rangeEstimator, percentile: opts.percentile } });
+      rangeStats.set(src, stats);
+      tap(src, stats);
+    }
+  }
+  const biasItems: BiasCorrectionItem[] = [];
+  if (opts.fastBiasCorrection) {
+    for (const layer of layers) {
+      const bias = layer.activations.length === 1 && layer.weights.length > 0 ? findBias(layer.node) : undefined;
+      const input = layer.node.inputValue(layer.activations[0]!);
+      if (!bias || !input.partialShape.isRankStatic()) continue;
+      const inputAxis = activationChannelAxis(layer.node, layer.activations[0]!, input.partialShape.rank);
+      const inputStats = new TensorStatistics({ channelAxis: inputAxis, channelMean: true });
+      tap(input, inputStats);
+      biasItems.push({ layer: layer.node, bias, input, inputIndex: layer.activations[0]!, inputAxis, inputStats });
+    }
+  }
+  if (taps.length > 0) await runWithTaps(q, taps, subset, { device: opts.device, label: 'Statistics collection' });
+
+  const inserted = new Set<Node>();
+  const record = new Map<Node, QuantizedLayer>(layers.map((l) => [l.node, { node: l.node, inputs: [] }]));
+  // One FakeQuantize per activation tensor, shared by every quantized layer that reads it.
+  const readers = new Map<Output, Input[]>();
+  for (const layer of layers) {
+    for (const i of layer.activations) {
+      const src = layer.node.inputValue(i);
+      readers.set(src, [...(readers.get(src) ?? []), layer.node.input(i)]);
+    }
+  }
+  for (const [src, inputs] of readers) {
+    const params = activationQuantizer(rangeStats.get(src)!.range(), opts.preset === 'performance');
+    const edits = quantizeInputs(src, inputs, params, `${src.node.friendlyName}/fq_output_${src.index}`);
+    for (const e of edits) { record.get(e.input.node)!.inputs.push(e); inserted.add(e.quantized.node); }
+  }
+  for (const layer of layers) {
+    for (const w of layer.weights) {
+      const src = layer.node.inputValue(w.index);
+      const [edit] = quantizeInputs(src, [layer.node.input(w.index)], weightQuantizer(w.value, w.reductionAxes),
+        `${layer.node.friendlyName}/fq_weights_${w.index}`);
+      record.get(layer.node)!.inputs.push(edit!);
+      inserted.add(edit!.quantized.node);
+    }
+  }
+  q.validate();
+  if (biasItems.length > 0) {
+    for (const edit of await correctBiases(biasItems, inserted, opts.device)) {
+      const layer = biasItems.find((b) => b.bias.input === edit.input)!.layer;
+      record.get(layer)!.bias = edit;
+    }
+    q.validate();
+  }
+  q.rtInfo = {
+    ...q.rtInfo,
+    quantization: {
+      preset: opts.preset, subset_size: String(subset.knownSize ?? opts.subsetSize), model_type: opts.transformer ? 'transformer' : 'none',
+      fast_bias_correction: String(opts.fastBiasCorrection), range_estimator: opts.rangeEstimator,
+    },
+  };
+  return { model: q, layers: [...record.values()].filter((l) => l.inputs.length > 0) };
+}
