@@ -1,127 +1,324 @@
+// `tsvino benchmark`: benchmark_app's eleven steps over the public API. The measured loops do
+// nothing per iteration beyond the inference, two clock reads and one store into a preallocated
+// latency buffer (plus, in async mode, the AsyncInferQueue job).
 import { performance } from 'node:perf_hooks';
-import { Core, Tensor } from '../index.js';
-import type { Output } from '../core/node.js';
-import { InputError } from '../core/errors.js';
-import { PartialShape } from '../core/partial-shape.js';
-import { isFloatType } from '../core/element-type.js';
-import { tensorFromNumbers } from '../core/tensor.js';
+import { SingleBar, Presets } from 'cli-progress';
+import { AsyncInferQueue, Core, InputError, type CompiledModel, type InferRequest, type Model, type Output, type Tensor } from '../index.js';
+import type { Properties, PropertyValue } from '../plugins/plugin.js';
+import { VERSION } from '../plugins/common.js';
+import { inputLayouts, modelBatch, planInputs, portName, reshapeModel } from './benchmark-inputs.js';
+import {
+  formatPerfCounts, formatStats, latencyStats, reportNeedsCounters, REPORT_TYPES, writeReports,
+  type BenchmarkResult, type ReportType,
+} from './benchmark-report.js';
+
+export type { BenchmarkResult } from './benchmark-report.js';
 
 export interface BenchmarkOptions {
   model: string;
-  device: string;
+  device?: string;
+  /** latency | throughput | tput | cumulative_throughput | none; default throughput (async) or latency (sync). */
+  hint?: string;
+  api?: string;
   niter?: number;
+  /** Seconds. */
   time?: number;
+  nireq?: number;
+  nstreams?: string;
+  nthreads?: number;
+  batch?: number;
   shape?: string;
+  dataShape?: string;
+  layout?: string;
+  input?: string[];
+  inferPrecision?: string;
+  cacheDir?: string;
+  perfCounts?: boolean;
+  reportType?: string;
+  reportFolder?: string;
+  jsonStats?: boolean | string;
+  latencyPercentile?: number;
+  inferenceOnly?: boolean;
+  /** Draw a progress bar (the CLI turns it on for a TTY outside CI). */
+  progress?: boolean;
   log?: (line: string) => void;
 }
 
-export interface BenchmarkStats {
-  model: string;
-  device: string;
-  readMs: number;
-  compileMs: number;
-  firstInferenceMs: number;
-  count: number;
-  durationMs: number;
-  latency: { median: number; average: number; min: number; max: number };
-  throughputFps: number;
+/** benchmark_app's default run time when neither -niter nor -t is given. */
+const DEFAULT_DURATION_S = 60;
+const HINTS: Record<string, string> = {
+  latency: 'LATENCY', throughput: 'THROUGHPUT', tput: 'THROUGHPUT', cumulative_throughput: 'CUMULATIVE_THROUGHPUT', ctput: 'CUMULATIVE_THROUGHPUT', none: 'NONE',
+};
+
+/** Runs benchmark_app's steps 1–11, printing through `log`; returns the figures. */
+export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkResult> {
+  const log = opts.log ?? (() => {});
+  const step = (n: number, title: string): void => log(`[Step ${n}/11] ${title}`);
+
+  step(1, 'Parsing and validating input arguments');
+  const api = (opts.api ?? 'async').toLowerCase();
+  if (api !== 'sync' && api !== 'async') throw new InputError(`-api must be sync or async, got "${opts.api}"`);
+  const hintName = opts.hint?.toLowerCase();
+  if (hintName !== undefined && !(hintName in HINTS)) throw new InputError(`-hint must be latency, throughput, cumulative_throughput or none, got "${opts.hint}"`);
+  const percentile = opts.latencyPercentile ?? 50;
+  if (!Number.isInteger(percentile) || percentile < 1 || percentile > 100) throw new InputError(`-latency_percentile must be an integer in [1, 100], got ${percentile}`);
+  const reportType = parseReportType(opts.reportType);
+  const device = (opts.device ?? 'CPU').toUpperCase();
+
+  step(2, 'Loading tsvino Runtime');
+  const core = new Core();
+  log('[ INFO ] tsvino:');
+  log(`[ INFO ] Build ................................. ${VERSION}`);
+  log('[ INFO ] Device info:');
+  const version = core.getVersions(device)[device]!;
+  log(`[ INFO ] ${device}`);
+  log(`[ INFO ] Build ................................. ${version.buildNumber}`);
+
+  step(3, 'Setting device configuration');
+  const hint = hintName ? HINTS[hintName]! : api === 'async' ? 'THROUGHPUT' : 'LATENCY';
+  if (!hintName) log(`[ WARNING ] Performance hint was not explicitly specified in command line. Device(${device}) performance hint will be set to ${hint}.`);
+  const config = deviceConfig(core, device, hint, opts, reportNeedsCounters(reportType));
+  if (opts.cacheDir) core.setProperty({ CACHE_DIR: opts.cacheDir });
+
+  // With a cache and nothing to reshape, compile straight from the file so a cache hit skips reading.
+  const direct = opts.cacheDir !== undefined && opts.shape === undefined && opts.batch === undefined && opts.layout === undefined;
+  step(4, 'Reading model files');
+  let model: Model | undefined;
+  let readMs = 0;
+  if (direct) {
+    log('[ INFO ] Skipping the step for compiled model (the model cache is on)');
+  } else {
+    const t0 = performance.now();
+    model = await core.readModel(opts.model);
+    readMs = performance.now() - t0;
+    log(`[ INFO ] Read model took ${readMs.toFixed(2)} ms`);
+    log('[ INFO ] Original model I/O parameters:');
+    describePorts(model, log);
+  }
+
+  step(5, 'Resizing model to match image sizes and given batch');
+  if (model) reshapeModel(model, inputLayouts(model, opts.layout), opts.shape, opts.batch);
+
+  step(6, 'Configuring input of the model');
+  if (model) describePorts(model, log);
+
+  step(7, 'Loading the model to the device');
+  let t0 = performance.now();
+  const compiled = await core.compileModel(model ?? opts.model, device, config);
+  const compileMs = performance.now() - t0;
+  log(`[ INFO ] Compile model took ${compileMs.toFixed(2)} ms`);
+  const layouts = inputLayouts(compiled.executable.model, opts.layout);
+  const batch = modelBatch(compiled.executable.model, layouts);
+  log(`[ INFO ] Model batch size: ${batch}`);
+
+  step(8, 'Querying optimal runtime parameters');
+  const properties = compiledProperties(compiled);
+  log('[ INFO ] Model:');
+  for (const [k, v] of Object.entries(properties)) log(`[ INFO ]   ${k}: ${formatValue(v)}`);
+  const nireq = opts.nireq ?? (api === 'sync' ? 1 : Math.max(1, Number(properties['OPTIMAL_NUMBER_OF_INFER_REQUESTS'] ?? 1)));
+  if (api === 'sync' && opts.nireq !== undefined && opts.nireq !== 1) log('[ WARNING ] -nireq is ignored with -api sync, which runs one request');
+
+  step(9, 'Creating infer requests and preparing input tensors');
+  const inputs = planInputs(compiled.inputs, layouts, opts.input ?? [], opts.dataShape);
+  if (inputs.usedRandom) log('[ WARNING ] No input files were given for some inputs: they will be filled with random values!');
+  for (const [i, d] of inputs.descriptions.entries()) log(`[ INFO ] ${i === 0 ? 'Test Config 0\n[ INFO ] ' : ''}${d}`);
+
+  let niter = opts.niter;
+  if (niter !== undefined && api === 'async' && niter % nireq !== 0) {
+    const aligned = Math.ceil(niter / nireq) * nireq;
+    log(`[ WARNING ] Number of iterations was aligned by request number from ${niter} to ${aligned} using number of requests ${nireq}`);
+    niter = aligned;
+  }
+  const timeS = opts.time ?? (niter === undefined ? DEFAULT_DURATION_S : undefined);
+  const limits = [niter !== undefined ? `${niter} iterations` : '', timeS !== undefined ? `${timeS * 1000} ms duration` : ''].filter(Boolean).join(', ');
+  step(10, `Measuring performance (Start inference ${api === 'sync' ? 'synchronously' : 'asynchronously'}, ${api === 'sync' ? 1 : nireq} inference requests, limits: ${limits})`);
+  const inferenceOnly = opts.inferenceOnly ?? true;
+  log(inferenceOnly
+    ? '[ INFO ] Benchmarking in inference only mode (inputs filling are not included in measurement loop).'
+    : '[ INFO ] Benchmarking in full mode (inputs filling are included in measurement loop).');
+  const limit: Limit = { niter, timeMs: timeS !== undefined ? timeS * 1000 : undefined };
+  const bar = opts.progress ? new SingleBar({ format: 'Progress: [{bar}] {percentage}% done', hideCursor: true }, Presets.shades_classic) : undefined;
+  const run = api === 'sync'
+    ? runSync(compiled, inputs.sets, limit, inferenceOnly, bar)
+    : await runAsync(compiled, inputs.sets, limit, nireq, bar);
+  log(`[ INFO ] First inference took ${run.firstMs.toFixed(2)} ms`);
+
+  step(11, 'Dumping statistics report');
+  const latency = latencyStats(run.latencies, run.count, percentile);
+  const result: BenchmarkResult = {
+    model: opts.model, device, api, nireq: api === 'sync' ? 1 : nireq, batch, inferenceOnly,
+    readMs, compileMs, firstInferenceMs: run.firstMs, count: run.count, durationMs: run.durationMs, latency,
+    // benchmark_app: sync throughput follows the reported latency, async counts finished requests.
+    throughputFps: api === 'sync' ? (batch * 1000) / latency.percentileValue : (batch * run.count * 1000) / run.durationMs,
+    properties,
+  };
+  if (opts.perfCounts || reportNeedsCounters(reportType)) result.perfCounts = collectCounts(run.requests, log);
+  if (reportType !== undefined || opts.jsonStats !== undefined) {
+    const paths = writeReports({ type: reportType, folder: opts.reportFolder ?? '.', json: opts.jsonStats, commandLine: commandLine(opts) }, result);
+    for (const p of paths) log(`[ INFO ] Statistics report is stored to ${p}`);
+  }
+  if (opts.perfCounts && result.perfCounts) for (const line of formatPerfCounts(result.perfCounts, String(core.getProperty(device, 'FULL_DEVICE_NAME')))) log(line);
+  for (const line of formatStats(result)) log(line);
+  return result;
 }
 
-/** Parses `name[1,3,224,224],other[1,10]` or a bare `[1,3,224,224]` for single-input models. */
-export function parseShapeSpec(spec: string): Map<string, PartialShape> {
-  const out = new Map<string, PartialShape>();
-  const re = /([^\[\],]*)\[([^\]]*)\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(spec))) out.set(m[1]!.trim(), new PartialShape(`[${m[2]}]`));
-  if (out.size === 0) throw new InputError(`invalid shape spec "${spec}"; expected name[1,3,224,224]`);
+function parseReportType(v: string | undefined): ReportType | undefined {
+  if (v === undefined) return undefined;
+  const t = REPORT_TYPES.find((x) => x === v);
+  if (!t) throw new InputError(`-report_type must be one of ${REPORT_TYPES.join(', ')}, got "${v}"`);
+  return t;
+}
+
+/** The compile config from the flags, refusing flags the device has no property for. */
+function deviceConfig(core: Core, device: string, hint: string, opts: BenchmarkOptions, counters: boolean): Properties {
+  const supported = core.getProperty(device, 'SUPPORTED_PROPERTIES');
+  const has = (name: string): boolean => Array.isArray(supported) && supported.includes(name);
+  const config: Properties = {};
+  const set = (name: string, value: PropertyValue | undefined, flag: string): void => {
+    if (value === undefined) return;
+    if (!has(name)) throw new InputError(`${flag}: device ${device} has no ${name} property`);
+    config[name] = value;
+  };
+  if (has('PERFORMANCE_HINT')) config['PERFORMANCE_HINT'] = hint;
+  set('NUM_STREAMS', opts.nstreams, '-nstreams');
+  set('INFERENCE_NUM_THREADS', opts.nthreads, '-nthreads');
+  set('INFERENCE_PRECISION_HINT', opts.inferPrecision, '-infer_precision');
+  if (opts.perfCounts || counters) set('ENABLE_PROFILING', true, '-pc');
+  return config;
+}
+
+function compiledProperties(compiled: CompiledModel): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  const names = compiled.getProperty('SUPPORTED_PROPERTIES');
+  for (const name of ['NETWORK_NAME', ...(Array.isArray(names) ? names : []), 'EXECUTION_DEVICES']) {
+    if (name === 'SUPPORTED_PROPERTIES' || name in out) continue;
+    out[name] = compiled.getProperty(name);
+  }
   return out;
 }
 
-/** Deterministic random data for an input: uniform in [0, 1) for floats, small integers otherwise. */
-function randomInput(port: Output, shape: number[]): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float64Array(n);
-  let s = 42;
-  const float = isFloatType(port.elementType);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    values[i] = float ? s / 0x7fffffff : port.elementType === 'boolean' ? s & 1 : s % 10;
-  }
-  return tensorFromNumbers(port.elementType, shape, values);
+const formatValue = (v: PropertyValue): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+function describePorts(model: Model, log: (line: string) => void): void {
+  const line = (p: Output): string => `[ INFO ]     ${portName(p)} (node: ${p.node.friendlyName}) : ${p.elementType} / ${p.partialShape.toString()}`;
+  log('[ INFO ] Model inputs:');
+  for (const p of model.inputs) log(line(p));
+  log('[ INFO ] Model outputs:');
+  for (const p of model.outputs) log(line(p));
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
+interface Limit { niter: number | undefined; timeMs: number | undefined }
+interface RunFigures { firstMs: number; latencies: Float64Array; count: number; durationMs: number; requests: InferRequest[] }
 
-/**
- * Reads, compiles and runs a model in a synchronous loop with random inputs, like benchmark_app
- * with -api sync. Stops after `niter` iterations or `time` seconds (default 10 s, at least 1 run).
- */
-export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkStats> {
-  const log = opts.log ?? (() => {});
-  const core = new Core();
-  let t0 = performance.now();
-  const model = await core.readModel(opts.model);
-  const readMs = performance.now() - t0;
-  log(`[Step 1] Read model ${opts.model} in ${readMs.toFixed(2)} ms`);
-  const shapes = opts.shape ? parseShapeSpec(opts.shape) : new Map<string, PartialShape>();
-  if (shapes.size) {
-    const byName = new Map([...shapes].map(([k, v]) => [k === '' ? model.input().anyName : k, v]));
-    model.reshape(byName);
-  }
-  t0 = performance.now();
-  const compiled = await core.compileModel(model, opts.device);
-  const compileMs = performance.now() - t0;
-  log(`[Step 2] Compiled for ${opts.device} in ${compileMs.toFixed(2)} ms`);
-  const inputs = compiled.inputs.map((p) => {
-    if (!p.partialShape.isStatic()) {
-      throw new InputError(`input "${p.names[0] ?? p.node.friendlyName}" has dynamic shape ${p.partialShape.toString()}; pass --shape "name[1,3,224,224]"`);
+/** benchmark_app runs until every given limit is reached. */
+const keepGoing = (limit: Limit, count: number, elapsedMs: number): boolean =>
+  (limit.niter !== undefined && count < limit.niter) || (limit.timeMs !== undefined && elapsedMs < limit.timeMs);
+
+/** A latency buffer sized for the iteration count, grown by doubling under a time limit. */
+class Latencies {
+  values: Float64Array;
+  count = 0;
+  constructor(expected: number) { this.values = new Float64Array(Math.max(16, expected)); }
+  push(ms: number): void {
+    if (this.count === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
     }
-    return randomInput(p, p.partialShape.toShape());
-  });
-  const request = compiled.createInferRequest();
-  t0 = performance.now();
-  request.infer(inputs);
-  const firstInferenceMs = performance.now() - t0;
-  log(`[Step 3] First inference took ${firstInferenceMs.toFixed(2)} ms`);
-  const limitMs = (opts.time ?? (opts.niter ? Infinity : 10)) * 1000;
-  const maxIter = opts.niter ?? Infinity;
-  const latencies: number[] = [];
-  const start = performance.now();
-  while (latencies.length < maxIter && (latencies.length === 0 || performance.now() - start < limitMs)) {
-    const s = performance.now();
-    request.infer(inputs);
-    latencies.push(performance.now() - s);
+    this.values[this.count++] = ms;
   }
-  const durationMs = performance.now() - start;
-  return {
-    model: opts.model,
-    device: opts.device,
-    readMs, compileMs, firstInferenceMs,
-    count: latencies.length,
-    durationMs,
-    latency: {
-      median: median(latencies),
-      average: latencies.reduce((a, b) => a + b, 0) / latencies.length,
-      min: Math.min(...latencies),
-      max: Math.max(...latencies),
-    },
-    throughputFps: (latencies.length * 1000) / durationMs,
+}
+
+/** Progress by iterations when counted, else by time; redrawn at most every 100 ms. */
+function progressTicker(bar: SingleBar | undefined, limit: Limit): (count: number, elapsedMs: number) => void {
+  if (!bar) return () => {};
+  const byCount = limit.niter !== undefined && limit.timeMs === undefined;
+  bar.start(byCount ? limit.niter! : 100, 0);
+  let next = 0;
+  return (count, elapsedMs) => {
+    if (elapsedMs < next) return;
+    next = elapsedMs + 100;
+    bar.update(byCount ? count : Math.min(100, Math.floor((100 * elapsedMs) / limit.timeMs!)));
   };
 }
 
-export function formatBenchmark(s: BenchmarkStats): string {
-  return [
-    `[ INFO ] Count:        ${s.count} iterations`,
-    `[ INFO ] Duration:     ${s.durationMs.toFixed(2)} ms`,
-    '[ INFO ] Latency:',
-    `[ INFO ]    Median:    ${s.latency.median.toFixed(2)} ms`,
-    `[ INFO ]    Average:   ${s.latency.average.toFixed(2)} ms`,
-    `[ INFO ]    Min:       ${s.latency.min.toFixed(2)} ms`,
-    `[ INFO ]    Max:       ${s.latency.max.toFixed(2)} ms`,
-    `[ INFO ] Throughput:   ${s.throughputFps.toFixed(2)} FPS`,
-  ].join('\n');
+function setInputs(request: InferRequest, set: readonly Tensor[]): void {
+  for (let i = 0; i < set.length; i++) request.setInputTensor(i, set[i]!);
+}
+
+function runSync(compiled: CompiledModel, sets: Tensor[][], limit: Limit, inferenceOnly: boolean, bar: SingleBar | undefined): RunFigures {
+  const request = compiled.createInferRequest();
+  setInputs(request, sets[0]!);
+  let t0 = performance.now();
+  request.infer();
+  const firstMs = performance.now() - t0;
+  const lat = new Latencies(limit.niter ?? 1024);
+  const tick = progressTicker(bar, limit);
+  const start = performance.now();
+  let now = start;
+  while (keepGoing(limit, lat.count, now - start)) {
+    t0 = performance.now();
+    if (!inferenceOnly) setInputs(request, sets[lat.count % sets.length]!);
+    request.infer();
+    now = performance.now();
+    lat.push(now - t0);
+    tick(lat.count, now - start);
+  }
+  bar?.update(bar.getTotal());
+  bar?.stop();
+  return { firstMs, latencies: lat.values, count: lat.count, durationMs: now - start, requests: [request] };
+}
+
+/** Keeps `nireq` requests busy through an AsyncInferQueue; each callback starts the next job. */
+async function runAsync(compiled: CompiledModel, sets: Tensor[][], limit: Limit, nireq: number, bar: SingleBar | undefined): Promise<RunFigures> {
+  const queue = new AsyncInferQueue<number>(compiled, nireq);
+  let t0 = performance.now();
+  await queue.getRequest(0).inferAsync(sets[0]!);
+  const firstMs = performance.now() - t0;
+  const lat = new Latencies(limit.niter ?? 1024);
+  const tick = progressTicker(bar, limit);
+  let started = 0;
+  let failure: unknown;
+  let end = 0;
+  const start = performance.now();
+  const launch = (): void => {
+    const set = sets[started++ % sets.length]!;
+    queue.startAsync(set, performance.now()).catch((e: unknown) => { failure ??= e; });
+  };
+  queue.setCallback((error, _request, startedAt) => {
+    end = performance.now();
+    if (error) { failure ??= error; return; }
+    lat.push(end - startedAt!);
+    tick(lat.count, end - start);
+    if (failure === undefined && keepGoing(limit, started, end - start)) launch();
+  });
+  for (let i = 0; i < nireq && keepGoing(limit, started, 0); i++) launch();
+  await queue.waitAll();
+  queue.release();
+  bar?.update(bar.getTotal());
+  bar?.stop();
+  if (failure !== undefined) throw failure;
+  return { firstMs, latencies: lat.values, count: lat.count, durationMs: end - start, requests: Array.from({ length: nireq }, (_, i) => queue.getRequest(i)) };
+}
+
+function collectCounts(requests: InferRequest[], log: (line: string) => void): BenchmarkResult['perfCounts'] {
+  try {
+    return requests.map((r) => r.getProfilingInfo());
+  } catch (e) {
+    log(`[ WARNING ] No performance counters: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The options as benchmark_app names them, for the report. */
+function commandLine(opts: BenchmarkOptions): Record<string, unknown> {
+  const names: Record<string, string> = {
+    model: 'm', device: 'd', hint: 'hint', api: 'api', niter: 'niter', time: 't', nireq: 'nireq', nstreams: 'nstreams',
+    nthreads: 'nthreads', batch: 'b', shape: 'shape', dataShape: 'data_shape', layout: 'layout', input: 'i',
+    inferPrecision: 'infer_precision', cacheDir: 'cache_dir', perfCounts: 'pc', reportType: 'report_type',
+    reportFolder: 'report_folder', jsonStats: 'json_stats', latencyPercentile: 'latency_percentile', inferenceOnly: 'inference_only',
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (names[k] && v !== undefined) out[names[k]] = v;
+  return out;
 }

@@ -6,7 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Core, Tensor, TsvinoError, InputError, convertModel, saveModelSync } from '../index.js';
 import { tensorFromNpy, tensorToNpy } from './npy.js';
 import { summarizeModel } from './model-summary.js';
-import { runBenchmark, formatBenchmark } from './benchmark.js';
+import { benchmarkArgs, registerBenchmark } from './benchmark-command.js';
 import { registerServe } from './serve.js';
 
 const program = new Command('tsvino')
@@ -96,20 +96,6 @@ program.command('convert')
     console.log(`[ SUCCESS ] BIN file: ${opts.outputModel.replace(/\.xml$/i, '.bin')}`);
   });
 
-program.command('benchmark')
-  .description('measure inference latency and throughput (single-dash benchmark_app flags work too: -niter, -t, -d)')
-  .requiredOption('-m, --model <path>', 'model file (.xml)')
-  .option('-d, --device <name>', 'device', 'CPU')
-  .addOption(new Option('--niter <n>', 'number of iterations').argParser(positiveInt))
-  .addOption(new Option('-t, --time <seconds>', 'run time limit in seconds').argParser(positiveNumber))
-  .option('--shape <spec>', 'input shapes for dynamic models, e.g. "x[1,3,224,224]"')
-  .option('--json-stats <file>', 'write the statistics as JSON')
-  .action(async (opts: { model: string; device: string; niter?: number; time?: number; shape?: string; jsonStats?: string }) => {
-    const stats = await runBenchmark({ ...opts, log: (line) => console.log(line) });
-    console.log(formatBenchmark(stats));
-    if (opts.jsonStats) writeFileSync(opts.jsonStats, JSON.stringify(stats, null, 2));
-  });
-
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InputError(`expected a positive integer, got "${v}"`);
@@ -139,5 +125,6 @@ function fail(e: unknown): never {
 }
 
 registerServe(program);
+registerBenchmark(program);
 
-program.parseAsync(normalizeArgs(process.argv)).catch(fail);
+program.parseAsync(normalizeArgs(benchmarkArgs(process.argv))).catch(fail);
