@@ -8,6 +8,8 @@
         "src/convolution.cc",
         "src/eltwise.cc",
         "src/matmul.cc",
+        "src/plan.cc",
+        "src/plan-build.cc",
         "src/pooling.cc",
         "src/softmax.cc"
       ],

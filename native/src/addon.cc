@@ -151,6 +151,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerEltwise(env, exports);
   registerSoftmax(env, exports);
   registerBinary(env, exports);
+  registerPlan(env, exports);
   return exports;
 }
 

@@ -65,5 +65,6 @@ void registerPooling(Napi::Env env, Napi::Object exports);
 void registerEltwise(Napi::Env env, Napi::Object exports);
 void registerSoftmax(Napi::Env env, Napi::Object exports);
 void registerBinary(Napi::Env env, Napi::Object exports);
+void registerPlan(Napi::Env env, Napi::Object exports);
 
 }  // namespace tsvino

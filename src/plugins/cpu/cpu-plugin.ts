@@ -5,7 +5,9 @@ import { evaluateModel, planEvaluation, type KernelOverride } from '../../ops/ev
 import type { Executable, Plugin, Properties } from '../plugin.js';
 import { supportedNodes, VERSION } from '../common.js';
 import { chainKernels, nativeKernels, typescriptKernels } from './kernels/index.js';
-import { native, nativeUnavailableReason } from './native.js';
+import { native, nativeUnavailableReason, type NativeAddon } from './native.js';
+import { compilePlan, type CompiledPlan } from './executor.js';
+import type { Tensor } from '../../core/tensor.js';
 
 /**
  * Kernels that replace an op's reference evaluate on CPU, keyed by op type: oneDNN first, then the
@@ -43,19 +45,62 @@ export const cpuPlugin: Plugin = {
     }
     noticeNativeUnavailable();
     const model = source.clone();
-    const plan = planEvaluation(model);
     const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
-    // OpenMP's thread count is per process here, so each run sets its own model's before starting.
+    // OpenMP's thread count is per calling thread, so each run sets its own model's before starting.
     const threads = Math.max(0, Math.floor(Number(config['INFERENCE_NUM_THREADS'] ?? 0)) || 0);
+    const properties = { ...this.defaults, ...config, PERFORMANCE_HINT: hint, OPTIMAL_NUMBER_OF_INFER_REQUESTS: 1 };
+    if (!native) {
+      const plan = planEvaluation(model);
+      return { model, properties, run: (inputs, state) => evaluateModel(plan, inputs, state.variables, cpuKernels.size ? override : undefined) };
+    }
+    const plans = new PlanCache(model, native, threads, override);
     return {
       model,
-      properties: { ...this.defaults, ...config, PERFORMANCE_HINT: hint, OPTIMAL_NUMBER_OF_INFER_REQUESTS: 1 },
+      properties,
       run: (inputs, state) => {
-        native?.setNumThreads(threads);
-        return evaluateModel(plan, inputs, state.variables, cpuKernels.size ? override : undefined);
+        native!.setNumThreads(threads);
+        return plans.get(inputs).run(inputs, state);
+      },
+      runAsync: (inputs, state) => {
+        try {
+          return plans.get(inputs).runAsync(inputs, state);
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
     };
   },
   queryModel: (model) => supportedNodes(model, 'CPU'),
   version: () => ({ buildNumber: VERSION, description: 'tsvino CPU plugin' }),
 };
+
+/** Plans past this many distinct input shapes start the cache over rather than grow without end. */
+const PLAN_CACHE_LIMIT = 16;
+
+/**
+ * Native plans by input shapes. A model with static inputs is planned once, at compile; a dynamic
+ * one is planned on first sight of each shape set (a reshaped copy, so shapes are static inside).
+ */
+class PlanCache {
+  private readonly plans = new Map<string, CompiledPlan>();
+  private readonly dynamic: boolean;
+
+  constructor(private readonly model: Model, private readonly addon: NativeAddon, private readonly threads: number,
+    private readonly jsKernel: KernelOverride) {
+    this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
+    if (!this.dynamic) this.plans.set('', compilePlan(model, addon, threads, jsKernel));
+  }
+
+  get(inputs: readonly Tensor[]): CompiledPlan {
+    const key = this.dynamic ? inputs.map((t) => t.getShape().join('x')).join(';') : '';
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const shaped = this.model.clone();
+      shaped.reshape(new Map(inputs.map((t, i) => [i, t.getShape()])));
+      if (this.plans.size >= PLAN_CACHE_LIMIT) this.plans.clear();
+      plan = compilePlan(shaped, this.addon, this.threads, this.jsKernel);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+}

@@ -42,7 +42,69 @@ declare const packedBrand: unique symbol;
 /** Convolution weights already in the primitive's layout; valid only for the geometry they were packed for. */
 export interface PackedWeights { readonly [packedBrand]: true }
 
+declare const planBrand: unique symbol;
+declare const contextBrand: unique symbol;
+/** A built plan (native/src/plan.h): primitives, chosen layouts, packed weights. */
+export interface PlanHandle { readonly [planBrand]: true }
+/** One infer request's arena over a plan. */
+export interface PlanContextHandle { readonly [contextBrand]: true }
+
+/** A tensor of a plan: row-major dims; constants carry their f32 data (copied by the plan). */
+export interface PlanSlotDesc {
+  dims: number[];
+  kind: 'arena' | 'external' | 'const';
+  /** A reader outside the primitive chain needs row-major layout. */
+  plain?: boolean;
+  data?: Float32Array;
+}
+
+export type PlanPostOp =
+  | { kind: 'eltwise'; algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }
+  | { kind: 'sum'; src: number }
+  | { kind: 'binary'; algorithm: BinaryAlgorithm; src: number };
+
+/** One step: a oneDNN primitive (or a view) over slot ids; see native/src/plan-build.cc. */
+export type PlanStep =
+  | { kind: 'conv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
+    padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] }
+  | { kind: 'matmul'; a: number; b: number; bias?: number; dst: number; transposeA: boolean; transposeB: boolean; post: PlanPostOp[] }
+  | { kind: 'pool'; src: number; dst: number; algorithm: PoolGeometry['algorithm']; kernel: number[]; strides: number[];
+    dilations: number[]; padsBegin: number[]; padsEnd: number[] }
+  | { kind: 'eltwise'; src: number; dst: number; algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }
+  | { kind: 'binary'; a: number; b: number; dst: number; algorithm: BinaryAlgorithm; post: PlanPostOp[] }
+  | { kind: 'softmax'; src: number; dst: number; axis: number; log: boolean }
+  | { kind: 'layernorm'; src: number; dst: number; eps: number; scale?: number; shift?: number }
+  | { kind: 'batchnorm'; src: number; dst: number; eps: number; mean: number; variance: number; scale: number; shift: number; relu: boolean }
+  | { kind: 'concat'; srcs: number[]; dst: number; axis: number }
+  | { kind: 'reduce'; src: number; dst: number; algorithm: 'sum' | 'mean' | 'max' | 'min' | 'mul' }
+  | { kind: 'reshape'; src: number; dst: number }
+  | { kind: 'transpose'; src: number; dst: number; order: number[] }
+  | { kind: 'slice'; src: number; dst: number; axis: number; start: number }
+  | { kind: 'copy'; src: number; dst: number };
+
+export interface PlanDesc { slots: PlanSlotDesc[]; steps: PlanStep[] }
+
+/** What the memory planner needs of each slot once layouts are chosen (first/last: step indices). */
+export interface PlanSlotInfo { bytes: number; first: number; last: number; base: number; offset: number; kind: PlanSlotDesc['kind'] }
+
+/** Thrown by createPlan: the failing step, and whether oneDNN simply has no implementation for it. */
+export interface PlanBuildError extends Error { step?: number; unimplemented?: boolean }
+
 export interface NativeAddon {
+  /** Builds every primitive of a plan; throws a PlanBuildError naming the failing step. */
+  createPlan(desc: PlanDesc): PlanHandle;
+  planSlots(plan: PlanHandle): PlanSlotInfo[];
+  /** The oneDNN implementation behind each primitive, by step (for profiling and diagnostics). */
+  planOps(plan: PlanHandle): Array<{ step: number; impl: string; primitive: string }>;
+  /** An arena of `arenaBytes` with root slot i at byte offsets[i]. */
+  createContext(plan: PlanHandle, offsets: number[], arenaBytes: number): PlanContextHandle;
+  /** Runs steps [from, to) on this thread with external slots bound to buffers; `times` adds µs per step. */
+  runContext(ctx: PlanContextHandle, from: number, to: number, ids: Int32Array, buffers: Float32Array[], threads: number,
+    times?: Float64Array): void;
+  /** The same on a libuv worker thread; `done` runs on the JS thread. */
+  runContextAsync(ctx: PlanContextHandle, from: number, to: number, ids: Int32Array, buffers: Float32Array[], threads: number,
+    done: (err: Error | null) => void): void;
+
   /** OpenMP threads for the primitives run from this thread; 0 means every core. */
   setNumThreads(n: number): void;
   getNumThreads(): number;
@@ -65,7 +127,8 @@ export interface NativeAddon {
 }
 
 const ENTRY_POINTS = ['setNumThreads', 'getNumThreads', 'version', 'cacheSize', 'packConvWeights', 'convolution',
-  'matmul', 'pooling', 'eltwise', 'softmax', 'binary'] as const;
+  'matmul', 'pooling', 'eltwise', 'softmax', 'binary', 'createPlan', 'planSlots', 'planOps', 'createContext', 'runContext',
+  'runContextAsync'] as const;
 
 function isAddon(m: unknown): m is NativeAddon {
   return typeof m === 'object' && m !== null && ENTRY_POINTS.every((k) => typeof Reflect.get(m, k) === 'function');

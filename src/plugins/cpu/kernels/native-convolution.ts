@@ -14,8 +14,7 @@ const packed = new WeakMap<Node, { key: string; weights: PackedWeights }>();
 const isPadType = (s: string | undefined): s is PadType => PAD_TYPES.some((p) => p === s);
 
 /** Resolved geometry for f32 1-3-D (grouped) convolution, or undefined for what oneDNN should not see. */
-function geometryOf(node: Node, x: Tensor, w: Tensor): ConvGeometry | undefined {
-  const xs = x.getShape(), ws = w.getShape();
+export function convGeometry(node: Node, xs: readonly number[], ws: readonly number[]): ConvGeometry | undefined {
   const spatial = xs.length - 2;
   const grouped = node.type === 'GroupConvolution';
   if (spatial < 1 || spatial > 3 || ws.length !== xs.length + (grouped ? 1 : 0)) return undefined;
@@ -33,7 +32,7 @@ function geometryOf(node: Node, x: Tensor, w: Tensor): ConvGeometry | undefined 
   const cout = grouped ? ws[0]! * ws[1]! : ws[0]!;
   const cinPerGroup = grouped ? ws[2]! * ws[0]! : ws[1]!;
   if (cinPerGroup !== xs[1]) return undefined; // the reference kernel reports the mismatch
-  return { x: xs, w: ws, y: [xs[0]!, cout, ...outSpatial], strides, dilations, padsBegin: begin, padsEnd: end };
+  return { x: [...xs], w: [...ws], y: [xs[0]!, cout, ...outSpatial], strides, dilations, padsBegin: begin, padsEnd: end };
 }
 
 function weightsFor(addon: NativeAddon, node: Node, w: Float32Array, g: ConvGeometry): Float32Array | PackedWeights {
@@ -51,7 +50,7 @@ function weightsFor(addon: NativeAddon, node: Node, w: Float32Array, g: ConvGeom
 export const nativeConvolution = (addon: NativeAddon): KernelOverride => (node, [x, w]) => {
   const xd = f32Data(x), wd = f32Data(w);
   if (!xd || !wd) return undefined;
-  const g = geometryOf(node, x!, w!);
+  const g = convGeometry(node, x!.getShape(), w!.getShape());
   if (!g) return undefined;
   const out = new Tensor('f32', g.y);
   const outData = f32Data(out)!;

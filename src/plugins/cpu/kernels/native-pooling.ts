@@ -1,5 +1,5 @@
 import type { Node } from '../../../core/node.js';
-import type { EvalContext } from '../../../core/op.js';
+import type { EvalContext, OpContext } from '../../../core/op.js';
 import { Tensor } from '../../../core/tensor.js';
 import type { KernelOverride } from '../../../ops/evaluate.js';
 import { poolGeometry, poolWindow, type PoolAttrs } from '../../../ops/util/pool.js';
@@ -10,7 +10,7 @@ import { f32Data, intsAttr, stringAttr } from './native-util.js';
 const isPadType = (s: string | undefined): s is PadType => PAD_TYPES.some((p) => p === s);
 const isRounding = (s: string | undefined): s is RoundingType => ROUNDING_TYPES.some((r) => r === s);
 
-function attrsOf(node: Node): PoolAttrs | undefined {
+export function poolAttrsOf(node: Node): PoolAttrs | undefined {
   const kernel = intsAttr(node, 'kernel'), strides = intsAttr(node, 'strides');
   const padsBegin = intsAttr(node, 'padsBegin'), padsEnd = intsAttr(node, 'padsEnd');
   const autoPad = stringAttr(node, 'autoPad') ?? 'explicit', roundingType = stringAttr(node, 'roundingType') ?? 'floor';
@@ -25,9 +25,8 @@ function attrsOf(node: Node): PoolAttrs | undefined {
  * positions inside [-pads_begin, in + pads_end)) only when no window reaches past pads_end, and
  * windows lying wholly in padding (OpenVINO: 0) do not arise while pads stay below the window.
  */
-function geometryOf(x: Tensor, a: PoolAttrs, algorithm: PoolGeometry['algorithm'], ctx: EvalContext): PoolGeometry | undefined {
+export function poolGeometryOf(xs: readonly number[], a: PoolAttrs, algorithm: PoolGeometry['algorithm'], ctx: OpContext): PoolGeometry | undefined {
   const w = poolWindow(a, ctx);
-  const xs = x.getShape();
   if (xs.length !== w.kernel.length + 2) return undefined;
   const g = poolGeometry(xs, w, ctx);
   const dk = w.kernel.map((k, i) => (k - 1) * w.dilations[i]! + 1);
@@ -41,16 +40,16 @@ function geometryOf(x: Tensor, a: PoolAttrs, algorithm: PoolGeometry['algorithm'
     padsEnd.push(end);
   }
   return {
-    x: xs, y: [xs[0]!, xs[1]!, ...g.outSpatial], kernel: w.kernel, strides: w.strides, dilations: w.dilations,
+    x: [...xs], y: [xs[0]!, xs[1]!, ...g.outSpatial], kernel: w.kernel, strides: w.strides, dilations: w.dilations,
     padsBegin: g.begin, padsEnd, algorithm,
   };
 }
 
 function pool(addon: NativeAddon, node: Node, x: Tensor, algorithm: PoolGeometry['algorithm'], ctx: EvalContext): Tensor | undefined {
   const xd = f32Data(x);
-  const a = attrsOf(node);
+  const a = poolAttrsOf(node);
   if (!xd || !a) return undefined;
-  const g = geometryOf(x, a, algorithm, ctx);
+  const g = poolGeometryOf(x.getShape(), a, algorithm, ctx);
   if (!g) return undefined;
   const out = new Tensor('f32', g.y);
   return addon.pooling(xd, f32Data(out)!, g) ? out : undefined;

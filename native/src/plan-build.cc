@@ -1,0 +1,698 @@
+// Turning a plan description into primitives: layouts are chosen here, step by step, and a reorder
+// appears only where a step cannot read the layout its producer wrote.
+#include "plan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <unordered_map>
+
+namespace tsvino {
+namespace {
+
+using tag = memory::format_tag;
+constexpr auto kF32 = memory::data_type::f32;
+
+struct StepError {
+  std::string message;
+  bool unimplemented;
+};
+
+dnnl::algorithm eltwiseAlgorithm(const std::string& name) {
+  static const std::unordered_map<std::string, dnnl::algorithm> table = {
+      {"relu", dnnl::algorithm::eltwise_relu},         {"logistic", dnnl::algorithm::eltwise_logistic},
+      {"tanh", dnnl::algorithm::eltwise_tanh},         {"exp", dnnl::algorithm::eltwise_exp},
+      {"elu", dnnl::algorithm::eltwise_elu},           {"clip", dnnl::algorithm::eltwise_clip_v2},
+      {"gelu_erf", dnnl::algorithm::eltwise_gelu_erf}, {"gelu_tanh", dnnl::algorithm::eltwise_gelu_tanh},
+      {"swish", dnnl::algorithm::eltwise_swish},       {"hardswish", dnnl::algorithm::eltwise_hardswish},
+      {"mish", dnnl::algorithm::eltwise_mish},         {"soft_relu", dnnl::algorithm::eltwise_soft_relu},
+      {"abs", dnnl::algorithm::eltwise_abs},           {"sqrt", dnnl::algorithm::eltwise_sqrt},
+      {"log", dnnl::algorithm::eltwise_log},           {"linear", dnnl::algorithm::eltwise_linear},
+      {"square", dnnl::algorithm::eltwise_square},     {"pow", dnnl::algorithm::eltwise_pow},
+  };
+  auto it = table.find(name);
+  if (it == table.end()) throw StepError{"unknown eltwise algorithm " + name, true};
+  return it->second;
+}
+
+dnnl::algorithm binaryAlgorithm(const std::string& name) {
+  static const std::unordered_map<std::string, dnnl::algorithm> table = {
+      {"add", dnnl::algorithm::binary_add}, {"mul", dnnl::algorithm::binary_mul},
+      {"sub", dnnl::algorithm::binary_sub}, {"div", dnnl::algorithm::binary_div},
+      {"max", dnnl::algorithm::binary_max}, {"min", dnnl::algorithm::binary_min},
+  };
+  auto it = table.find(name);
+  if (it == table.end()) throw StepError{"unknown binary algorithm " + name, true};
+  return it->second;
+}
+
+bool isPlainStrided(const memory::desc& md) {
+  return md.data.format_kind == dnnl_blocked && md.data.format_desc.blocking.inner_nblks == 0;
+}
+
+memory::dims stridesOf(const memory::desc& md) {
+  return memory::dims(md.data.format_desc.blocking.strides, md.data.format_desc.blocking.strides + md.data.ndims);
+}
+
+memory::desc strided(const memory::dims& dims, const memory::dims& strides) { return memory::desc(dims, kF32, strides); }
+
+// Row-major over the slot's dims, with outer dims collapsed when the caller asks for fewer.
+memory::desc anyDesc(const memory::dims& d) { return memory::desc(d, kF32, tag::any); }
+
+std::string str(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::String>().Utf8Value(); }
+double num(const Napi::Object& o, const char* key, double fallback = 0) {
+  auto v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+}
+int slotField(const Napi::Object& o, const char* key) {
+  auto v = o.Get(key);
+  return v.IsNumber() ? v.As<Napi::Number>().Int32Value() : -1;
+}
+bool flag(const Napi::Object& o, const char* key) {
+  auto v = o.Get(key);
+  return v.IsBoolean() && v.As<Napi::Boolean>().Value();
+}
+
+class Builder {
+ public:
+  Builder(Plan& plan, std::vector<int> lastUse) : p_(plan), lastUse_(std::move(lastUse)) {}
+
+  int step = 0;
+
+  Slot& slot(int id) {
+    if (id < 0 || id >= static_cast<int>(p_.slots.size())) throw StepError{"slot " + std::to_string(id) + " does not exist", false};
+    return p_.slots[id];
+  }
+
+  const memory::desc& mdOf(int id) {
+    Slot& s = slot(id);
+    if (!s.known) throw StepError{"slot " + std::to_string(id) + " is read before any step writes it", false};
+    touch(id);
+    return s.md;
+  }
+
+  void touch(int id) {
+    Slot& s = slot(id);
+    s.first = std::min(s.first, step);
+    s.last = std::max(s.last, step);
+  }
+
+  bool diesHere(int id) { return lastUse_[id] <= step; }
+
+  int scratch(const memory::desc& md) {
+    Slot s;
+    s.dims = md.dims();
+    s.md = md;
+    s.known = true;
+    p_.slots.push_back(s);
+    lastUse_.push_back(step);
+    int id = static_cast<int>(p_.slots.size()) - 1;
+    touch(id);
+    return id;
+  }
+
+  void produce(int id, const memory::desc& md) {
+    Slot& s = slot(id);
+    if (s.kind == SlotKind::Const) throw StepError{"constant slot " + std::to_string(id) + " cannot be written", false};
+    if (s.kind == SlotKind::External) {
+      // The caller's buffer is row-major; a step must have been asked for that layout.
+      if (!(md == s.md)) throw StepError{"external slot " + std::to_string(id) + " must be written row-major", false};
+      touch(id);
+      return;
+    }
+    s.md = md;
+    s.known = true;
+    touch(id);
+  }
+
+  // What a step may write into `id`: the caller's row-major layout when a plain reader needs it.
+  memory::desc dstWant(int id) {
+    Slot& s = slot(id);
+    return s.kind == SlotKind::External || s.wantPlain ? plainDesc(s.dims) : anyDesc(s.dims);
+  }
+
+  // `id` in layout `want`: itself when it already is, else a reordered copy.
+  int as(int id, const memory::desc& want) {
+    if (mdOf(id) == want) return id;
+    int t = scratch(want);
+    reorder(id, t);
+    return t;
+  }
+
+  int plain(int id) { return as(id, plainDesc(slot(id).dims)); }
+
+  // Dense (no gaps) in any layout is what elementwise primitives can read directly.
+  int dense(int id) {
+    const memory::desc& md = mdOf(id);
+    if (!isPlainStrided(md) || md == plainDesc(slot(id).dims)) return id;
+    return plain(id);
+  }
+
+  void reorder(int from, int to) {
+    memory::desc src = mdOf(from), dst = mdOf(to);
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    dnnl::reorder::primitive_desc pd(cpuEngine(), src, cpuEngine(), dst, attr);
+    add(dnnl::reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, {}, pd.scratchpad_desc());
+  }
+
+  void add(dnnl::primitive prim, std::vector<std::pair<int, int>> args, std::vector<std::pair<int, memory>> fixed,
+           const memory::desc& scratchpad, std::vector<std::pair<int, memory::desc>> views = {}) {
+    if (scratchpad.get_size() > 0) args.emplace_back(DNNL_ARG_SCRATCHPAD, scratch(scratchpad));
+    p_.ops.push_back(PlanOp{std::move(prim), std::move(args), std::move(fixed), step, std::move(views)});
+  }
+
+  // A constant in layout `want`, reordered from the caller's row-major data once, at build time.
+  memory packed(int id, const memory::desc& userMd, const memory::desc& want) {
+    Slot& s = slot(id);
+    if (s.kind != SlotKind::Const) throw StepError{"weights slot " + std::to_string(id) + " must be a constant", true};
+    touch(id);
+    memory out(want, cpuEngine());
+    memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
+    dnnl::reorder(user, out).execute(cpuStream(), user, out);
+    cpuStream().wait();
+    return out;
+  }
+
+  struct PostOps {
+    dnnl::primitive_attr attr;
+    std::vector<std::pair<int, int>> args;
+    std::vector<std::pair<int, memory::desc>> views;
+    int sum = -1;
+  };
+
+  // Fused post-ops: eltwise activations, a residual sum (accumulated into dst) and binary operands
+  // (per-channel scales, masks); `reshape` maps a binary operand's dims when the step collapsed its dst.
+  PostOps postOps(const Napi::Value& list, const std::function<memory::desc(int)>& operandDesc) {
+    PostOps out;
+    out.attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (!list.IsArray()) return out;
+    auto arr = list.As<Napi::Array>();
+    dnnl::post_ops po;
+    for (uint32_t i = 0; i < arr.Length(); i++) {
+      auto e = arr.Get(i).As<Napi::Object>();
+      const std::string kind = str(e, "kind");
+      if (kind == "eltwise") {
+        po.append_eltwise(1.f, eltwiseAlgorithm(str(e, "algorithm")), static_cast<float>(num(e, "alpha")),
+                          static_cast<float>(num(e, "beta")));
+      } else if (kind == "sum") {
+        if (out.sum >= 0 || i != 0) throw StepError{"a residual sum must be the first post-op", false};
+        out.sum = slotField(e, "src");
+        touch(out.sum);
+        po.append_sum(1.f);
+      } else if (kind == "binary") {
+        int src = slotField(e, "src");
+        memory::desc md = operandDesc(src);
+        po.append_binary(binaryAlgorithm(str(e, "algorithm")), md);
+        const int arg = DNNL_ARG_ATTR_MULTIPLE_POST_OP(static_cast<int>(i)) | DNNL_ARG_SRC_1;
+        out.args.emplace_back(arg, src);
+        out.views.emplace_back(arg, md);
+      } else {
+        throw StepError{"unknown post-op " + kind, true};
+      }
+    }
+    out.attr.set_post_ops(po);
+    return out;
+  }
+
+  // A binary post-op operand as a plain tensor, reordered when a producer left it blocked.
+  memory::desc plainOperand(int id, const memory::dims& viewDims) {
+    int p = plain(id);
+    if (p != id) throw StepError{"binary post-op operand " + std::to_string(id) + " is not row-major", true};
+    return plainDesc(viewDims);
+  }
+
+  // Before a step with a residual sum runs, dst must hold the residual: share its storage when the
+  // residual dies here and already has dst's layout, otherwise copy it in.
+  void prepareSum(int sum, int dst, const memory::desc& dstMd) {
+    if (sum < 0) return;
+    Slot& r = slot(sum);
+    Slot& d = slot(dst);
+    if (r.kind == SlotKind::Arena && r.base < 0 && diesHere(sum) && d.kind == SlotKind::Arena && mdOf(sum) == dstMd) {
+      d.base = sum;
+      d.offset = 0;
+      produce(dst, dstMd);
+      return;
+    }
+    produce(dst, dstMd);
+    reorder(sum, dst);
+  }
+
+  Plan& p_;
+  std::vector<int> lastUse_;
+};
+
+memory::dims dimsOf(const Napi::Object& o, const char* key) { return dimsField(o, key); }
+
+void buildConvolution(Builder& b, const Napi::Object& s) {
+  int src = slotField(s, "src"), w = slotField(s, "weights"), bias = slotField(s, "bias"), dst = slotField(s, "dst");
+  memory::dims strides = dimsOf(s, "strides"), gaps = dimsOf(s, "dilations");
+  for (auto& d : gaps) d -= 1;  // oneDNN counts the gap between taps; OpenVINO the step (1 = dense)
+  memory::dims padsBegin = dimsOf(s, "padsBegin"), padsEnd = dimsOf(s, "padsEnd");
+  const memory::dims& wDims = b.slot(w).dims;
+  auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
+  memory::desc biasMd = bias >= 0 ? b.mdOf(bias) : memory::desc();
+  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                       anyDesc(b.slot(src).dims), anyDesc(wDims), biasMd, b.dstWant(dst), strides,
+                                       gaps, padsBegin, padsEnd);
+  dnnl::convolution_forward::primitive_desc pd(desc, post.attr, cpuEngine());
+  int x = b.as(src, pd.src_desc());
+  memory weights = b.packed(w, plainDesc(wDims), pd.weights_desc());
+  b.prepareSum(post.sum, dst, pd.dst_desc());
+  if (post.sum < 0) b.produce(dst, pd.dst_desc());
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
+  if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
+  args.insert(args.end(), post.args.begin(), post.args.end());
+  b.add(dnnl::convolution_forward(pd), args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
+}
+
+// The md of `id` seen through matmul's eyes: row-major strides, last two axes swapped when transposed.
+memory::desc matmulOperand(Builder& b, int id, bool transpose) {
+  int p = b.mdOf(id).data.format_desc.blocking.inner_nblks == 0 ? id : b.plain(id);
+  memory::desc md = b.mdOf(p);
+  if (!transpose) return md;
+  std::vector<int> perm(md.data.ndims);
+  for (int i = 0; i < md.data.ndims; i++) perm[i] = i;
+  std::swap(perm[md.data.ndims - 1], perm[md.data.ndims - 2]);
+  return md.permute_axes(perm);
+}
+
+// Leading axes of a row-major-strided md folded into one, when their strides allow it.
+bool collapsible(const memory::desc& md) {
+  auto st = stridesOf(md);
+  auto d = md.dims();
+  for (size_t i = 0; i + 2 < d.size(); i++) {
+    if (d[i] != 1 && st[i] != st[i + 1] * d[i + 1]) return false;
+  }
+  return true;
+}
+
+void buildMatmul(Builder& b, const Napi::Object& s) {
+  int a = slotField(s, "a"), w = slotField(s, "b"), bias = slotField(s, "bias"), dst = slotField(s, "dst");
+  const bool ta = flag(s, "transposeA"), tb = flag(s, "transposeB");
+  const bool constB = b.slot(w).kind == SlotKind::Const;
+  // The slot ids whose storage the step reads may change when reorders are inserted.
+  int aSlot = b.mdOf(a).data.format_desc.blocking.inner_nblks == 0 ? a : b.plain(a);
+  memory::desc aMd = matmulOperand(b, aSlot, ta);
+  memory::desc bUser = constB ? plainDesc(b.slot(w).dims) : memory::desc();
+  if (constB && tb) {
+    std::vector<int> perm(bUser.data.ndims);
+    for (int i = 0; i < bUser.data.ndims; i++) perm[i] = i;
+    std::swap(perm[bUser.data.ndims - 1], perm[bUser.data.ndims - 2]);
+    bUser = bUser.permute_axes(perm);
+  }
+  int bSlot = constB ? w : (b.mdOf(w).data.format_desc.blocking.inner_nblks == 0 ? w : b.plain(w));
+  memory::desc bMd = constB ? bUser : matmulOperand(b, bSlot, tb);
+  memory::dims outDims = b.slot(dst).dims;
+  const int rank = static_cast<int>(outDims.size());
+  // [.., M, K] x [K, N] with constant weights is one [M', K] x [K, N] product when A's leading axes
+  // fold: one large GEMM instead of a batch of small ones.
+  const bool fold = constB && bMd.data.ndims == 2 && rank > 2 && !ta && collapsible(aMd);
+  int64_t rows = 1;
+  for (int i = 0; i + 1 < rank; i++) rows *= outDims[i];
+  const int64_t n = outDims[rank - 1];
+  if (fold) {
+    auto st = stridesOf(aMd);
+    aMd = strided({rows, aMd.dims()[rank - 1]}, {st[rank - 2], st[rank - 1]});
+  } else if (bMd.data.ndims != rank || aMd.data.ndims != rank) {
+    throw StepError{"matmul operands must have the output's rank", true};
+  }
+  auto operand = [&](int id) {
+    memory::dims d = b.slot(id).dims;
+    if (!fold) return b.plainOperand(id, d);
+    int64_t lead = 1;
+    for (size_t i = 0; i + 1 < d.size(); i++) lead *= d[i];
+    if (d.back() != n && d.back() != 1) throw StepError{"post-op operand does not broadcast", true};
+    if (lead != 1 && lead != rows) throw StepError{"post-op operand does not broadcast over folded rows", true};
+    return b.plainOperand(id, {lead, d.back()});
+  };
+  auto post = b.postOps(s.Get("post"), operand);
+  memory::desc dstMd = plainDesc(outDims);
+  memory::desc primDst = fold ? plainDesc({rows, n}) : dstMd;
+  memory::desc weightsMd = constB ? anyDesc(bMd.dims()) : bMd;
+  memory::desc biasMd;
+  if (bias >= 0) {
+    memory::dims bd(fold ? 2 : rank, 1);
+    bd.back() = n;
+    biasMd = plainDesc(bd);
+    b.touch(bias);
+  }
+  dnnl::matmul::desc desc(aMd, weightsMd, biasMd, primDst);
+  dnnl::matmul::primitive_desc pd(desc, post.attr, cpuEngine());
+  std::vector<std::pair<int, memory>> fixed;
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, aSlot}, {DNNL_ARG_DST, dst}};
+  if (constB) {
+    fixed.emplace_back(DNNL_ARG_WEIGHTS, b.packed(w, bUser, pd.weights_desc()));
+  } else {
+    args.emplace_back(DNNL_ARG_WEIGHTS, bSlot);
+  }
+  if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
+  b.prepareSum(post.sum, dst, dstMd);
+  if (post.sum < 0) b.produce(dst, dstMd);
+  args.insert(args.end(), post.args.begin(), post.args.end());
+  // The primitive sees views of the slots (transposed, folded); the context gives it those views.
+  std::vector<std::pair<int, memory::desc>> views = post.views;
+  views.emplace_back(DNNL_ARG_SRC, aMd);
+  views.emplace_back(DNNL_ARG_DST, primDst);
+  if (!constB) views.emplace_back(DNNL_ARG_WEIGHTS, bMd);
+  if (bias >= 0) views.emplace_back(DNNL_ARG_BIAS, biasMd);
+  b.add(dnnl::matmul(pd), args, std::move(fixed), pd.scratchpad_desc(), views);
+}
+
+void buildPooling(Builder& b, const Napi::Object& s) {
+  int src = b.dense(slotField(s, "src")), dst = slotField(s, "dst");
+  const std::string alg = str(s, "algorithm");
+  auto algorithm = alg == "max" ? dnnl::algorithm::pooling_max
+                   : alg == "avg" ? dnnl::algorithm::pooling_avg_include_padding
+                                  : dnnl::algorithm::pooling_avg_exclude_padding;
+  memory::dims gaps = dimsOf(s, "dilations");
+  for (auto& d : gaps) d -= 1;
+  memory::desc srcMd = b.mdOf(src);
+  if (b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External) {
+    src = b.plain(src);
+    srcMd = b.mdOf(src);
+  }
+  dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm, srcMd, b.dstWant(dst),
+                                      dimsOf(s, "strides"), dimsOf(s, "kernel"), gaps, dimsOf(s, "padsBegin"),
+                                      dimsOf(s, "padsEnd"));
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::pooling_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
+  int x = b.as(src, pd.src_desc());
+  b.produce(dst, pd.dst_desc());
+  b.add(dnnl::pooling_v2_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+}
+
+// Elementwise steps keep their input's layout unless a plain reader needs the result.
+int elementwiseSource(Builder& b, int src, int dst) {
+  int x = b.dense(src);
+  if (b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External) x = b.plain(x);
+  return x;
+}
+
+void buildEltwise(Builder& b, const Napi::Object& s) {
+  int dst = slotField(s, "dst");
+  int x = elementwiseSource(b, slotField(s, "src"), dst);
+  memory::desc md = b.mdOf(x);
+  dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, eltwiseAlgorithm(str(s, "algorithm")), md,
+                                   static_cast<float>(num(s, "alpha")), static_cast<float>(num(s, "beta")));
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::eltwise_forward::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, md);
+  b.add(dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+}
+
+void buildBinary(Builder& b, const Napi::Object& s) {
+  int dst = slotField(s, "dst");
+  int a = elementwiseSource(b, slotField(s, "a"), dst);
+  int other = slotField(s, "b");
+  memory::desc aMd = b.mdOf(a);
+  // A same-shaped operand follows a's layout; a broadcast one is read row-major.
+  const bool sameDims = b.slot(other).dims == b.slot(a).dims;
+  if (!sameDims && !(aMd == plainDesc(b.slot(a).dims))) {
+    a = b.plain(a);
+    aMd = b.mdOf(a);
+  }
+  int c = sameDims ? b.as(other, aMd) : b.plain(other);
+  auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
+  dnnl::binary::desc desc(binaryAlgorithm(str(s, "algorithm")), aMd, b.mdOf(c), aMd);
+  dnnl::binary::primitive_desc pd(desc, post.attr, cpuEngine());
+  b.prepareSum(post.sum, dst, aMd);
+  if (post.sum < 0) b.produce(dst, aMd);
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, c}, {DNNL_ARG_DST, dst}};
+  args.insert(args.end(), post.args.begin(), post.args.end());
+  b.add(dnnl::binary(pd), args, {}, pd.scratchpad_desc(), post.views);
+}
+
+void buildSoftmax(Builder& b, const Napi::Object& s) {
+  int x = b.plain(slotField(s, "src")), dst = slotField(s, "dst");
+  memory::desc md = b.mdOf(x);
+  dnnl::softmax_v2_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                      flag(s, "log") ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate,
+                                      md, md, static_cast<int>(num(s, "axis")));
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::softmax_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, md);
+  b.add(dnnl::softmax_v2_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+}
+
+// Layer normalization over the last axis, with optional per-element scale and shift.
+void buildLayerNorm(Builder& b, const Napi::Object& s) {
+  int x = b.plain(slotField(s, "src")), dst = slotField(s, "dst");
+  int scale = slotField(s, "scale"), shift = slotField(s, "shift");
+  memory::desc md = b.mdOf(x);
+  auto flags = dnnl::normalization_flags::none;
+  if (scale >= 0) flags |= dnnl::normalization_flags::use_scale;
+  if (shift >= 0) flags |= dnnl::normalization_flags::use_shift;
+  dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, md,
+                                               static_cast<float>(num(s, "eps")), flags);
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::layer_normalization_forward::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, md);
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
+  if (scale >= 0) args.emplace_back(DNNL_ARG_SCALE, scale), b.touch(scale);
+  if (shift >= 0) args.emplace_back(DNNL_ARG_SHIFT, shift), b.touch(shift);
+  if (pd.mean_desc().get_size() > 0) args.emplace_back(DNNL_ARG_MEAN, b.scratch(pd.mean_desc()));
+  if (pd.variance_desc().get_size() > 0) args.emplace_back(DNNL_ARG_VARIANCE, b.scratch(pd.variance_desc()));
+  b.add(dnnl::layer_normalization_forward(pd), args, {}, pd.scratchpad_desc());
+}
+
+// Inference batch normalization with the model's statistics; `relu` fuses a following ReLU.
+void buildBatchNorm(Builder& b, const Napi::Object& s) {
+  int dst = slotField(s, "dst");
+  int x = elementwiseSource(b, slotField(s, "src"), dst);
+  memory::desc md = b.mdOf(x);
+  auto flags = dnnl::normalization_flags::use_global_stats | dnnl::normalization_flags::use_scale |
+               dnnl::normalization_flags::use_shift;
+  if (flag(s, "relu")) flags |= dnnl::normalization_flags::fuse_norm_relu;
+  dnnl::batch_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, md,
+                                               static_cast<float>(num(s, "eps")), flags);
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::batch_normalization_forward::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, md);
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
+  for (auto [arg, key] : {std::pair{DNNL_ARG_MEAN, "mean"}, std::pair{DNNL_ARG_VARIANCE, "variance"},
+                          std::pair{DNNL_ARG_SCALE, "scale"}, std::pair{DNNL_ARG_SHIFT, "shift"}}) {
+    int id = slotField(s, key);
+    b.touch(id);
+    args.emplace_back(arg, id);
+  }
+  if (pd.workspace_desc().get_size() > 0) args.emplace_back(DNNL_ARG_WORKSPACE, b.scratch(pd.workspace_desc()));
+  b.add(dnnl::batch_normalization_forward(pd), args, {}, pd.scratchpad_desc());
+}
+
+void buildConcat(Builder& b, const Napi::Object& s) {
+  int dst = slotField(s, "dst");
+  auto srcs = s.Get("srcs").As<Napi::Array>();
+  const bool plainOut = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  std::vector<int> ids;
+  std::vector<memory::desc> mds;
+  for (uint32_t i = 0; i < srcs.Length(); i++) {
+    int id = srcs.Get(i).As<Napi::Number>().Int32Value();
+    id = plainOut ? b.plain(id) : b.dense(id);
+    ids.push_back(id);
+    mds.push_back(b.mdOf(id));
+  }
+  const int axis = static_cast<int>(num(s, "axis"));
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::concat::primitive_desc pd = plainOut ? dnnl::concat::primitive_desc(plainDesc(b.slot(dst).dims), axis, mds, cpuEngine(), attr)
+                                             : dnnl::concat::primitive_desc(axis, mds, cpuEngine(), attr);
+  b.produce(dst, pd.dst_desc());
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_DST, dst}};
+  for (size_t i = 0; i < ids.size(); i++) args.emplace_back(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), ids[i]);
+  b.add(dnnl::concat(pd), args, {}, pd.scratchpad_desc());
+}
+
+void buildReduce(Builder& b, const Napi::Object& s) {
+  int x = b.plain(slotField(s, "src")), dst = slotField(s, "dst");
+  const std::string alg = str(s, "algorithm");
+  static const std::unordered_map<std::string, dnnl::algorithm> table = {
+      {"sum", dnnl::algorithm::reduction_sum}, {"mean", dnnl::algorithm::reduction_mean},
+      {"max", dnnl::algorithm::reduction_max}, {"min", dnnl::algorithm::reduction_min},
+      {"mul", dnnl::algorithm::reduction_mul},
+  };
+  auto it = table.find(alg);
+  if (it == table.end()) throw StepError{"unknown reduction " + alg, true};
+  memory::desc dstMd = plainDesc(b.slot(dst).dims);
+  dnnl::reduction::desc desc(it->second, b.mdOf(x), dstMd, 0.f, 0.f);
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  dnnl::reduction::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, dstMd);
+  b.add(dnnl::reduction(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+}
+
+// A view shares its source's storage: reshape (row-major only), transpose (permuted strides) and
+// slice (offset along one axis). Copying into an external buffer, or a source whose layout does not
+// allow the view, turns into a reorder instead.
+void buildView(Builder& b, const Napi::Object& s, const std::string& kind) {
+  int src = slotField(s, "src"), dst = slotField(s, "dst");
+  Slot& d = b.slot(dst);
+  const memory::dims& outDims = d.dims;
+  int x = src;
+  memory::desc view;
+  size_t extra = 0;
+  if (kind == "reshape") {
+    x = b.plain(src);
+    view = plainDesc(outDims);
+  } else if (kind == "transpose") {
+    if (!isPlainStrided(b.mdOf(x))) x = b.plain(x);
+    auto order = dimsOf(s, "order");
+    auto st = stridesOf(b.mdOf(x));
+    memory::dims outStrides(order.size());
+    for (size_t i = 0; i < order.size(); i++) outStrides[i] = st[order[i]];
+    view = strided(outDims, outStrides);
+  } else {  // slice
+    if (!isPlainStrided(b.mdOf(x))) x = b.plain(x);
+    const int axis = static_cast<int>(num(s, "axis"));
+    const int64_t start = static_cast<int64_t>(num(s, "start"));
+    auto st = stridesOf(b.mdOf(x));
+    view = strided(outDims, st);
+    extra = static_cast<size_t>(start * st[axis]) * sizeof(float);
+  }
+  Slot& xs = b.slot(x);
+  if (d.kind == SlotKind::External || xs.kind == SlotKind::Const || (d.wantPlain && !(view == plainDesc(outDims)))) {
+    // Materialize: a reorder from the view into dst's own row-major storage.
+    int v = b.scratch(view);
+    Slot& vs = b.slot(v);
+    vs.base = xs.base >= 0 ? xs.base : x;
+    vs.offset = xs.offset + extra;
+    if (xs.kind == SlotKind::Const) throw StepError{"views of constants are folded before lowering", true};
+    b.touch(vs.base);
+    if (d.kind != SlotKind::External) b.produce(dst, plainDesc(outDims));
+    else b.touch(dst);
+    b.reorder(v, dst);
+    return;
+  }
+  d.base = xs.base >= 0 ? xs.base : x;
+  d.offset = xs.offset + extra;
+  b.touch(d.base);
+  b.produce(dst, view);
+}
+
+void buildCopy(Builder& b, const Napi::Object& s) {
+  int src = slotField(s, "src"), dst = slotField(s, "dst");
+  b.mdOf(src);
+  if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDesc(b.slot(dst).dims));
+  else b.touch(dst);
+  b.reorder(src, dst);
+}
+
+void buildStep(Builder& b, const Napi::Object& s) {
+  const std::string kind = str(s, "kind");
+  if (kind == "conv") buildConvolution(b, s);
+  else if (kind == "matmul") buildMatmul(b, s);
+  else if (kind == "pool") buildPooling(b, s);
+  else if (kind == "eltwise") buildEltwise(b, s);
+  else if (kind == "binary") buildBinary(b, s);
+  else if (kind == "softmax") buildSoftmax(b, s);
+  else if (kind == "layernorm") buildLayerNorm(b, s);
+  else if (kind == "batchnorm") buildBatchNorm(b, s);
+  else if (kind == "concat") buildConcat(b, s);
+  else if (kind == "reduce") buildReduce(b, s);
+  else if (kind == "reshape" || kind == "transpose" || kind == "slice") buildView(b, s, kind);
+  else if (kind == "copy") buildCopy(b, s);
+  else throw StepError{"unknown step kind " + kind, true};
+}
+
+// Slots each step reads, for lifetimes: every numeric field except dst, plus post-op and concat sources.
+void readsOf(const Napi::Object& s, std::vector<int>& out) {
+  auto keys = s.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); i++) {
+    std::string k = keys.Get(i).As<Napi::String>();
+    if (k == "src" || k == "a" || k == "b" || k == "weights" || k == "bias" || k == "scale" || k == "shift" ||
+        k == "mean" || k == "variance") {
+      int id = slotField(s, k.c_str());
+      if (id >= 0) out.push_back(id);
+    }
+  }
+  for (const char* listKey : {"srcs", "post"}) {
+    auto v = s.Get(listKey);
+    if (!v.IsArray()) continue;
+    auto arr = v.As<Napi::Array>();
+    for (uint32_t i = 0; i < arr.Length(); i++) {
+      auto e = arr.Get(i);
+      if (e.IsNumber()) out.push_back(e.As<Napi::Number>().Int32Value());
+      else if (e.IsObject() && e.As<Napi::Object>().Get("src").IsNumber()) out.push_back(slotField(e.As<Napi::Object>(), "src"));
+    }
+  }
+}
+
+}  // namespace
+
+int rootOf(const Plan& plan, int slot) {
+  while (plan.slots[slot].base >= 0) slot = plan.slots[slot].base;
+  return slot;
+}
+
+void buildPlan(Plan& plan, const Napi::Object& desc) {
+  Napi::Env env = desc.Env();
+  auto slots = desc.Get("slots").As<Napi::Array>();
+  for (uint32_t i = 0; i < slots.Length(); i++) {
+    auto o = slots.Get(i).As<Napi::Object>();
+    Slot s;
+    s.dims = dimsField(o, "dims");
+    const std::string kind = str(o, "kind");
+    s.kind = kind == "external" ? SlotKind::External : kind == "const" ? SlotKind::Const : SlotKind::Arena;
+    s.wantPlain = flag(o, "plain");
+    if (s.kind != SlotKind::Arena) {
+      s.md = plainDesc(s.dims);
+      s.known = true;
+    }
+    if (s.kind == SlotKind::Const) {
+      s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
+      // Owned copy: the plan must not depend on the JavaScript buffer staying alive.
+      s.constMem = memory(s.md, cpuEngine());
+      std::memcpy(s.constMem.get_data_handle(), s.constData, s.md.get_size());
+    }
+    plan.slots.push_back(s);
+  }
+  auto steps = desc.Get("steps").As<Napi::Array>();
+  plan.stepCount = steps.Length();
+  std::vector<int> lastUse(plan.slots.size(), -1);
+  for (uint32_t i = 0; i < steps.Length(); i++) {
+    std::vector<int> reads;
+    readsOf(steps.Get(i).As<Napi::Object>(), reads);
+    for (int id : reads) {
+      if (id >= 0 && id < static_cast<int>(lastUse.size())) lastUse[id] = static_cast<int>(i);
+    }
+  }
+  // External slots outlive every step: JavaScript reads them after the plan ran.
+  for (size_t i = 0; i < plan.slots.size(); i++) {
+    if (plan.slots[i].kind == SlotKind::External) lastUse[i] = INT_MAX;
+  }
+  Builder b(plan, lastUse);
+  for (uint32_t i = 0; i < steps.Length(); i++) {
+    b.step = static_cast<int>(i);
+    auto s = steps.Get(i).As<Napi::Object>();
+    try {
+      buildStep(b, s);
+    } catch (const StepError& e) {
+      auto err = Napi::Error::New(env, "step " + std::to_string(i) + " (" + str(s, "kind") + "): " + e.message);
+      err.Set("step", Napi::Number::New(env, i));
+      err.Set("unimplemented", Napi::Boolean::New(env, e.unimplemented));
+      throw err;
+    } catch (const dnnl::error& e) {
+      auto err = Napi::Error::New(env, "step " + std::to_string(i) + " (" + str(s, "kind") + "): oneDNN: " + e.what());
+      err.Set("step", Napi::Number::New(env, i));
+      err.Set("unimplemented", Napi::Boolean::New(env, e.status == dnnl_unimplemented));
+      throw err;
+    }
+  }
+  for (auto& s : plan.slots) s.constData = nullptr;
+  // A slot sharing storage keeps its root alive for as long as it is read.
+  for (size_t i = 0; i < plan.slots.size(); i++) {
+    Slot& s = plan.slots[i];
+    if (s.base < 0) continue;
+    Slot& root = plan.slots[rootOf(plan, static_cast<int>(i))];
+    root.first = std::min(root.first, s.first);
+    root.last = std::max(root.last, s.last);
+  }
+}
+
+}  // namespace tsvino

@@ -1,0 +1,61 @@
+// A compiled execution plan: a whole graph's native steps built once, run many times.
+//
+// TypeScript lowers a model into slots (tensors) and steps (one oneDNN primitive each, post-ops
+// fused) and hands them over in one call. The plan then
+//   1. builds every primitive, letting oneDNN choose blocked layouts between steps and inserting a
+//      reorder only where a consumer cannot read its producer's layout;
+//   2. reports each slot's byte size and lifetime, so TypeScript's memory planner can place slots
+//      in one arena;
+//   3. creates contexts (one per infer request) that own an arena and run the steps, synchronously
+//      or on a worker thread.
+#pragma once
+
+#include "common.h"
+
+#include <climits>
+#include <vector>
+
+namespace tsvino {
+
+enum class SlotKind { Arena, External, Const };
+
+struct Slot {
+  memory::dims dims;
+  SlotKind kind = SlotKind::Arena;
+  memory::desc md;
+  bool known = false;
+  // Some reader outside the primitive chain (a reshape view, JavaScript) needs row-major layout.
+  bool wantPlain = false;
+  // Storage shared with another slot (views, in-place sums): the root slot and a byte offset.
+  int base = -1;
+  size_t offset = 0;
+  int first = INT_MAX, last = -1;
+  memory constMem;  // Const slots own their (copied) data
+  const float* constData = nullptr;  // valid only while the plan is being built
+};
+
+struct PlanOp {
+  dnnl::primitive prim;
+  std::vector<std::pair<int, int>> slotArgs;      // (DNNL_ARG_*, slot)
+  std::vector<std::pair<int, memory>> fixedArgs;  // packed weights and owned constants
+  int step = 0;                                   // index of the TypeScript step it serves
+  // Args the primitive reads through another desc than the slot's (transposed or folded views).
+  std::vector<std::pair<int, memory::desc>> views;
+};
+
+struct Plan {
+  std::vector<Slot> slots;
+  std::vector<PlanOp> ops;
+  std::vector<std::string> stepKinds;  // per step, the kernel that runs it (for profiling)
+  size_t stepCount = 0;
+};
+
+// Builds the plan from its JavaScript description; throws a JS Error naming the failing step
+// (with `step` and `unimplemented` properties) when a step cannot be built.
+void buildPlan(Plan& plan, const Napi::Object& desc);
+
+int rootOf(const Plan& plan, int slot);
+
+void registerPlan(Napi::Env env, Napi::Object exports);
+
+}  // namespace tsvino

@@ -1,0 +1,189 @@
+import type { Model } from '../../core/model.js';
+import type { Node, Output } from '../../core/node.js';
+import { InputError, ShapeInferenceError, TsvinoError } from '../../core/errors.js';
+import type { EvalContext } from '../../core/op.js';
+import { Tensor } from '../../core/tensor.js';
+import type { KernelOverride } from '../../ops/evaluate.js';
+import { evaluateModel } from '../../ops/evaluate.js';
+import type { RequestState } from '../plugin.js';
+import { lowerModel, type LoweredModel } from './lowering.js';
+import { planArena } from './memory-planner.js';
+import type { NativeAddon, PlanBuildError, PlanContextHandle, PlanHandle } from './native.js';
+
+/**
+ * A model compiled for CPU at one set of static input shapes: a native plan for every node oneDNN
+ * runs, and the remaining nodes run in JavaScript between native segments. Each infer request
+ * (RequestState) gets its own arena.
+ */
+export interface CompiledPlan {
+  run(inputs: readonly Tensor[], state: RequestState): Tensor[];
+  runAsync(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]>;
+  /** Steps that run natively, JS nodes, and the arena size (for diagnostics and tests). */
+  readonly stats: { nativeSteps: number; jsNodes: number; arenaBytes: number; fused: number };
+}
+
+/** Lowering retries: each failed step sends its node to JavaScript; past this, everything does. */
+const MAX_BUILD_ATTEMPTS = 24;
+
+export function compilePlan(model: Model, addon: NativeAddon, threads: number, jsKernel: KernelOverride): CompiledPlan {
+  const denied = new Set<Node>();
+  for (let attempt = 0; attempt < MAX_BUILD_ATTEMPTS; attempt++) {
+    const lowered = lowerModel(model, denied);
+    let plan: PlanHandle;
+    try {
+      plan = addon.createPlan(lowered.desc);
+    } catch (e) {
+      const err = e as PlanBuildError;
+      const node = err.step === undefined ? undefined : lowered.stepNodes[err.step];
+      if (!node || denied.has(node)) throw e;
+      denied.add(node);
+      continue;
+    }
+    return new PlanExecutor(model, lowered, addon, plan, threads, jsKernel);
+  }
+  return new PlanExecutor(model, lowerModel(model, new Set(model.getOrderedOps())), addon, undefined, threads, jsKernel);
+}
+
+class PlanExecutor implements CompiledPlan {
+  private readonly contexts = new WeakMap<RequestState, PlanContextHandle>();
+  private readonly offsets: number[] = [];
+  private readonly arenaBytes: number = 0;
+  /** Slots JS owns a buffer for that a native step writes: fresh buffers each run. */
+  private readonly nativeWritten: Array<[number, number]> = [];
+  readonly stats: CompiledPlan['stats'];
+
+  constructor(
+    private readonly model: Model, private readonly lowered: LoweredModel, private readonly addon: NativeAddon,
+    private readonly plan: PlanHandle | undefined, private readonly threads: number, private readonly jsKernel: KernelOverride,
+  ) {
+    if (plan) {
+      const infos = addon.planSlots(plan);
+      const roots = infos.map((s, i) => ({ i, s })).filter(({ s }) => s.kind === 'arena' && s.base < 0 && s.bytes > 0 && s.last >= 0);
+      const arena = planArena(roots.map(({ s }) => ({ bytes: s.bytes, first: s.first, last: s.last })));
+      this.offsets = infos.map(() => 0);
+      roots.forEach(({ i }, k) => { this.offsets[i] = arena.offsets[k]!; });
+      this.arenaBytes = arena.totalBytes;
+    }
+    const fromJs = new Set<number>();
+    for (const [o, slot] of lowered.externalOf) if (lowered.values.get(o)?.kind !== 'slot') fromJs.add(slot);
+    lowered.desc.slots.forEach((s, i) => {
+      if (s.kind === 'external' && !fromJs.has(i)) this.nativeWritten.push([i, s.dims.reduce((a, b) => a * b, 1)]);
+    });
+    this.stats = {
+      nativeSteps: plan ? lowered.desc.steps.length : 0,
+      jsNodes: lowered.program.filter((p) => p.kind === 'js').length,
+      arenaBytes: this.arenaBytes,
+      fused: lowered.fusedInto.size,
+    };
+  }
+
+  private contextFor(state: RequestState): PlanContextHandle | undefined {
+    if (!this.plan) return undefined;
+    let ctx = this.contexts.get(state);
+    if (!ctx) {
+      ctx = this.addon.createContext(this.plan, this.offsets, this.arenaBytes);
+      this.contexts.set(state, ctx);
+    }
+    return ctx;
+  }
+
+  run(inputs: readonly Tensor[], state: RequestState): Tensor[] {
+    const r = this.begin(inputs, state);
+    for (const item of this.lowered.program) {
+      if (item.kind === 'native') {
+        const [ids, buffers] = r.bound();
+        this.addon.runContext(r.ctx!, item.from, item.to, ids, buffers, this.threads);
+      } else {
+        r.runJs(item.node);
+      }
+    }
+    return r.results();
+  }
+
+  async runAsync(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]> {
+    const r = this.begin(inputs, state);
+    for (const item of this.lowered.program) {
+      if (item.kind === 'native') {
+        const [ids, buffers] = r.bound();
+        await new Promise<void>((resolve, reject) => {
+          this.addon.runContextAsync(r.ctx!, item.from, item.to, ids, buffers, this.threads, (err) => (err ? reject(err) : resolve()));
+        });
+      } else {
+        r.runJs(item.node);
+      }
+    }
+    return r.results();
+  }
+
+  private begin(inputs: readonly Tensor[], state: RequestState): Run {
+    const { model, lowered } = this;
+    if (inputs.length !== model.parameters.length) {
+      throw new InputError(`model "${model.getName()}" takes ${model.parameters.length} inputs, got ${inputs.length}`);
+    }
+    const r = new Run(lowered, this.contextFor(state), state, this.jsKernel);
+    model.parameters.forEach((p, i) => r.setValue(p.output(0), inputs[i]!));
+    for (const [slot, size] of this.nativeWritten) r.buffers.set(slot, new Float32Array(size));
+    return r;
+  }
+}
+
+/** One run's values: tensors JS holds and the buffers bound to external slots. */
+class Run {
+  readonly buffers = new Map<number, Float32Array>();
+  private readonly tensors = new Map<Output, Tensor>();
+
+  constructor(
+    private readonly lowered: LoweredModel, readonly ctx: PlanContextHandle | undefined,
+    private readonly state: RequestState, private readonly jsKernel: KernelOverride,
+  ) {}
+
+  setValue(o: Output, t: Tensor): void {
+    this.tensors.set(o, t);
+    const slot = this.lowered.externalOf.get(o);
+    if (slot === undefined) return;
+    if (!(t.data instanceof Float32Array)) {
+      throw new ShapeInferenceError(o.node.friendlyName, o.node.type, `output ${o.index} must be f32 data for the native plan`);
+    }
+    this.buffers.set(slot, t.data);
+  }
+
+  bound(): [Int32Array, Float32Array[]] {
+    return [Int32Array.from(this.buffers.keys()), [...this.buffers.values()]];
+  }
+
+  valueOf(o: Output): Tensor {
+    const known = this.tensors.get(o);
+    if (known) return known;
+    const v = this.lowered.values.get(o);
+    if (v?.kind === 'const') return v.tensor;
+    const slot = this.lowered.externalOf.get(o);
+    const data = slot === undefined ? undefined : this.buffers.get(slot);
+    if (!data) throw new InputError(`node "${o.node.friendlyName}" output ${o.index} has no value (is its producer outside the model?)`);
+    const t = new Tensor('f32', o.getShape(), data);
+    this.tensors.set(o, t);
+    return t;
+  }
+
+  runJs(node: Node): void {
+    const args = node.inputs.map((i) => this.valueOf(i.getSourceOutput()));
+    const ctx: EvalContext = {
+      name: node.friendlyName, type: node.type, variables: this.state.variables,
+      runBody: (body, bodyInputs) => evaluateModel(body, bodyInputs, this.state.variables, this.jsKernel),
+    };
+    let outs: Tensor[];
+    try {
+      outs = this.jsKernel(node, args, ctx) ?? node.op.evaluate(args, node.attrs, ctx);
+    } catch (e) {
+      if (e instanceof TsvinoError) throw e;
+      throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
+    }
+    if (outs.length !== node.outputs.length) {
+      throw new ShapeInferenceError(node.friendlyName, node.type, `kernel returned ${outs.length} outputs, expected ${node.outputs.length}`);
+    }
+    outs.forEach((t, i) => this.setValue(node.output(i), t));
+  }
+
+  results(): Tensor[] {
+    return this.lowered.resultSources.map((o) => this.valueOf(o));
+  }
+}

@@ -1,0 +1,418 @@
+import type { Node, Output } from '../../core/node.js';
+import type { Tensor } from '../../core/tensor.js';
+import { convGeometry } from './kernels/native-convolution.js';
+import { poolAttrsOf, poolGeometryOf } from './kernels/native-pooling.js';
+import type { Lowering } from './lowering.js';
+import type { BinaryAlgorithm, EltwiseAlgorithm, PlanPostOp, PlanStep } from './native.js';
+
+/**
+ * One lowering per op type: emit plan steps for the node, or fuse it into the step that produced
+ * its input, and return true; return false to leave the node to JavaScript.
+ */
+export type NativeLowering = (node: Node, l: Lowering) => boolean;
+
+const shapeOf = (o: Output): number[] => o.getShape();
+const numel = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+const inp = (node: Node, i: number): Output => node.inputs[i]!.getSourceOutput();
+const ints = (t: Tensor | undefined): number[] | undefined =>
+  t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : undefined;
+const padTo = (dims: readonly number[], rank: number): number[] => [...new Array<number>(rank - dims.length).fill(1), ...dims];
+const normAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
+
+/** A scalar f32 constant's value (any shape of one element). */
+function scalarOf(l: Lowering, o: Output): number | undefined {
+  const t = l.constOf(o);
+  return t && t.getElementType() === 'f32' && t.getSize() === 1 ? (t.data as Float32Array)[0] : undefined;
+}
+
+// ---- activations: a post-op of the producing conv/matmul/binary when possible, else a step ----
+
+type Activation = (node: Node, l: Lowering) => { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number } | undefined;
+
+const act = (algorithm: EltwiseAlgorithm, alpha = 0, beta = 0): Activation => () => ({ algorithm, alpha, beta });
+
+/** oneDNN's clip maps NaN to the lower bound where Clamp keeps it; only fused (Relu6 after a conv) is safe enough. */
+const ACTIVATIONS = new Map<string, { map: Activation; standalone: boolean }>([
+  ['Relu', { map: act('relu'), standalone: true }],
+  ['Sigmoid', { map: act('logistic'), standalone: true }],
+  ['Tanh', { map: act('tanh'), standalone: true }],
+  ['Exp', { map: act('exp'), standalone: true }],
+  ['Abs', { map: act('abs'), standalone: true }],
+  ['Sqrt', { map: act('sqrt'), standalone: true }],
+  ['HSwish', { map: act('hardswish'), standalone: true }],
+  ['Mish', { map: act('mish'), standalone: true }],
+  ['SoftPlus', { map: act('soft_relu'), standalone: true }],
+  ['Elu', { map: (n) => ({ algorithm: 'elu', alpha: Number(n.attrs['alpha']), beta: 0 }), standalone: true }],
+  ['Clamp', { map: (n) => ({ algorithm: 'clip', alpha: Number(n.attrs['min']), beta: Number(n.attrs['max']) }), standalone: false }],
+  ['Gelu', { map: (n) => ({ algorithm: n.attrs['approximationMode'] === 'tanh' ? 'gelu_tanh' : 'gelu_erf', alpha: 0, beta: 0 }), standalone: true }],
+  ['Swish', {
+    map: (n, l) => {
+      const beta = n.inputs.length > 1 ? scalarOf(l, inp(n, 1)) : 1;
+      return beta === undefined ? undefined : { algorithm: 'swish', alpha: beta, beta: 0 };
+    },
+    standalone: true,
+  }],
+]);
+
+const POST_OP_HOSTS = ['conv', 'matmul', 'binary'] as const;
+
+function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }, standalone: boolean): boolean {
+  const x = inp(node, 0);
+  const host = l.fusableProducer(x, node, POST_OP_HOSTS);
+  if (host) {
+    l.absorb(node, host, { kind: 'eltwise', ...e });
+    return true;
+  }
+  if (!standalone) return false;
+  const src = l.slotOf(x);
+  if (src === undefined) return false;
+  l.emit({ kind: 'eltwise', src, dst: l.newSlot(shapeOf(node.output(0))), ...e }, node, node.output(0));
+  return true;
+}
+
+const activationLowering = (spec: { map: Activation; standalone: boolean }): NativeLowering => (node, l) => {
+  const e = spec.map(node, l);
+  return e !== undefined && lowerEltwise(node, l, e, spec.standalone);
+};
+
+// ---- binary ops ----
+
+const BINARY: Record<string, { algorithm: BinaryAlgorithm; commutative: boolean }> = {
+  Add: { algorithm: 'add', commutative: true },
+  Multiply: { algorithm: 'mul', commutative: true },
+  Subtract: { algorithm: 'sub', commutative: false },
+  Divide: { algorithm: 'div', commutative: false },
+  Maximum: { algorithm: 'max', commutative: true },
+  Minimum: { algorithm: 'min', commutative: true },
+};
+
+/** x op c for a scalar constant c as oneDNN's linear eltwise (alpha·x + beta), when it is one. */
+function linearOf(type: string, c: number, constFirst: boolean): { alpha: number; beta: number } | undefined {
+  if (type === 'Add') return { alpha: 1, beta: c };
+  if (type === 'Multiply') return { alpha: c, beta: 0 };
+  if (type === 'Subtract') return constFirst ? { alpha: -1, beta: c } : { alpha: 1, beta: -c };
+  if (type === 'Divide' && !constFirst && c !== 0) return { alpha: 1 / c, beta: 0 };
+  return undefined;
+}
+
+const lowerBinary: NativeLowering = (node, l) => {
+  const spec = BINARY[node.type];
+  if (!spec || (node.attrs['autoBroadcast'] !== undefined && node.attrs['autoBroadcast'] !== 'numpy')) return false;
+  const out = shapeOf(node.output(0));
+  const [a, b] = [inp(node, 0), inp(node, 1)];
+  // A scalar constant operand: a linear eltwise, fused when possible.
+  for (const [x, c, constFirst] of [[a, b, false], [b, a, true]] as const) {
+    const k = scalarOf(l, c);
+    const lin = k === undefined ? undefined : linearOf(node.type, k, constFirst);
+    if (lin && l.constOf(x) === undefined && sameShape(shapeOf(x), out)) {
+      return lowerEltwise(node, l, { algorithm: 'linear', ...lin }, true);
+    }
+  }
+  if (lowerBiasOrPostOp(node, l, spec, out)) return true;
+  let [first, second] = [a, b];
+  if (!sameShape(shapeOf(first), out)) {
+    if (!spec.commutative || !sameShape(shapeOf(second), out)) return false;
+    [first, second] = [second, first];
+  }
+  const src = l.slotOf(first);
+  const other = l.slotOf(second, padTo(shapeOf(second), out.length));
+  if (src === undefined || other === undefined) return false;
+  l.emit({ kind: 'binary', a: src, b: other, dst: l.newSlot(out), algorithm: spec.algorithm, post: [] }, node, node.output(0));
+  return true;
+};
+
+/**
+ * Folds `host_output op operand` into the host step: a per-channel constant after a convolution
+ * becomes its bias; a same-shaped operand of an Add a residual sum; any other broadcastable
+ * operand a binary post-op.
+ */
+function lowerBiasOrPostOp(node: Node, l: Lowering, spec: { algorithm: BinaryAlgorithm; commutative: boolean }, out: number[]): boolean {
+  for (const [hostOut, operand] of spec.commutative ? [[inp(node, 0), inp(node, 1)], [inp(node, 1), inp(node, 0)]] : [[inp(node, 0), inp(node, 1)]]) {
+    if (!sameShape(shapeOf(hostOut!), out)) continue;
+    const host = l.fusableProducer(hostOut!, node, POST_OP_HOSTS);
+    if (!host || !l.readyBefore(operand!, hostOut!)) continue;
+    const operandDims = shapeOf(operand!);
+    const c = l.constOf(operand!);
+    if (spec.algorithm === 'add' && c && (host.kind === 'conv' || host.kind === 'matmul') && host.bias === undefined
+      && host.post.length === 0 && isPerChannel(operandDims, out, host.kind === 'conv' ? 1 : out.length - 1)) {
+      const channels = out[host.kind === 'conv' ? 1 : out.length - 1]!;
+      const bias = l.constSlot(c, [channels]);
+      if (bias === undefined) return false;
+      host.bias = bias;
+      l.absorb(node, host);
+      return true;
+    }
+    if (spec.algorithm === 'add' && !c && sameShape(operandDims, out) && host.post.length === 0) {
+      const src = l.slotOf(operand!);
+      if (src === undefined) return false;
+      l.absorb(node, host, { kind: 'sum', src });
+      return true;
+    }
+    if (operandDims.length <= out.length && broadcasts(padTo(operandDims, out.length), out)) {
+      const src = l.slotOf(operand!, padTo(operandDims, out.length));
+      if (src === undefined) return false;
+      l.absorb(node, host, { kind: 'binary', algorithm: spec.algorithm, src });
+      return true;
+    }
+  }
+  return false;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+const broadcasts = (operand: readonly number[], out: readonly number[]): boolean => operand.every((d, i) => d === 1 || d === out[i]);
+
+/** dims hold `out[axis]` values along `axis` only (after padding to out's rank). */
+function isPerChannel(dims: readonly number[], out: readonly number[], axis: number): boolean {
+  const p = padTo(dims, out.length);
+  return p.length === out.length && p.every((d, i) => (i === axis ? d === out[axis] : d === 1));
+}
+
+// ---- convolution, matmul, pooling ----
+
+const lowerConvolution: NativeLowering = (node, l) => {
+  const w = l.constOf(inp(node, 1));
+  if (!w) return false;
+  const g = convGeometry(node, shapeOf(inp(node, 0)), w.getShape());
+  if (!g) return false;
+  const src = l.slotOf(inp(node, 0));
+  const weights = l.constSlot(w, w.getShape());
+  if (src === undefined || weights === undefined) return false;
+  l.emit({
+    kind: 'conv', src, weights, dst: l.newSlot(g.y), strides: g.strides, dilations: g.dilations,
+    padsBegin: g.padsBegin, padsEnd: g.padsEnd, post: [],
+  }, node, node.output(0));
+  return true;
+};
+
+const lowerMatMul: NativeLowering = (node, l) => {
+  const [a, b] = [inp(node, 0), inp(node, 1)];
+  const out = shapeOf(node.output(0));
+  const [ra, rb] = [shapeOf(a).length, shapeOf(b).length];
+  if (ra < 2 || rb < 2) return false;
+  const bConst = l.constOf(b);
+  // Constant 2-D weights keep their shape: the plan folds A's leading axes into one GEMM.
+  const aSlot = l.slotOf(a, ra === out.length ? shapeOf(a) : padTo(shapeOf(a), out.length));
+  const bSlot = bConst && rb === 2 ? l.constSlot(bConst, shapeOf(b)) : l.slotOf(b, padTo(shapeOf(b), out.length));
+  if (aSlot === undefined || bSlot === undefined) return false;
+  l.emit({
+    kind: 'matmul', a: aSlot, b: bSlot, dst: l.newSlot(out), transposeA: node.attrs['transposeA'] === true,
+    transposeB: node.attrs['transposeB'] === true, post: [],
+  }, node, node.output(0));
+  return true;
+};
+
+function lowerPool(node: Node, l: Lowering, algorithm: 'max' | 'avg' | 'avgExcludePad'): boolean {
+  const a = poolAttrsOf(node);
+  if (!a) return false;
+  const ctx = { name: node.friendlyName, type: node.type };
+  const g = poolGeometryOf(shapeOf(inp(node, 0)), a, algorithm, ctx);
+  const src = l.slotOf(inp(node, 0));
+  if (!g || src === undefined) return false;
+  l.emit({ kind: 'pool', src, dst: l.newSlot(g.y), algorithm, kernel: g.kernel, strides: g.strides, dilations: g.dilations,
+    padsBegin: g.padsBegin, padsEnd: g.padsEnd }, node, node.output(0));
+  return true;
+}
+
+const lowerMaxPool: NativeLowering = (node, l) => (node.outputs[1]?.targets.size ?? 0) === 0 && lowerPool(node, l, 'max');
+const lowerAvgPool: NativeLowering = (node, l) => lowerPool(node, l, node.attrs['excludePad'] === true ? 'avgExcludePad' : 'avg');
+
+// ---- reductions ----
+
+const REDUCTIONS: Record<string, 'sum' | 'mean' | 'max' | 'min' | 'mul'> = {
+  ReduceSum: 'sum', ReduceMean: 'mean', ReduceMax: 'max', ReduceMin: 'min', ReduceProd: 'mul',
+};
+
+/** A mean over the spatial axes of NCHW is a global average pool, which reads blocked layouts. */
+const lowerReduce: NativeLowering = (node, l) => {
+  const x = inp(node, 0);
+  const xs = shapeOf(x);
+  const axes = ints(l.constOf(inp(node, 1)))?.map((a) => normAxis(a, xs.length));
+  if (!axes || xs.length === 0) return false;
+  const kept = xs.map((d, i) => (axes.includes(i) ? 1 : d));
+  const src = l.slotOf(x);
+  if (src === undefined) return false;
+  const dst = l.newSlot(kept);
+  const spatial = xs.length >= 3 && axes.length === xs.length - 2 && axes.every((a) => a >= 2);
+  if (node.type === 'ReduceMean' && spatial) {
+    const k = xs.slice(2);
+    l.emit({ kind: 'pool', src, dst, algorithm: 'avg', kernel: k, strides: k.map(() => 1), dilations: k.map(() => 1),
+      padsBegin: k.map(() => 0), padsEnd: k.map(() => 0) }, node);
+  } else {
+    l.emit({ kind: 'reduce', src, dst, algorithm: REDUCTIONS[node.type]! }, node);
+  }
+  finishReshape(node, l, dst, kept);
+  return true;
+};
+
+/** Defines node's output as `slot`, through a reshape view when its shape differs from `dims`. */
+function finishReshape(node: Node, l: Lowering, slot: number, dims: number[]): void {
+  const out = shapeOf(node.output(0));
+  if (sameShape(out, dims)) {
+    l.define(node.output(0), slot);
+    return;
+  }
+  l.emit({ kind: 'reshape', src: slot, dst: l.newSlot(out) }, node, node.output(0));
+}
+
+// ---- normalizations and softmax ----
+
+const lowerSoftmax: NativeLowering = (node, l) => {
+  const x = inp(node, 0);
+  const src = l.slotOf(x);
+  if (src === undefined) return false;
+  const axis = normAxis(Number(node.attrs['axis'] ?? 1), shapeOf(x).length);
+  l.emit({ kind: 'softmax', src, dst: l.newSlot(shapeOf(x)), axis, log: node.type === 'LogSoftmax' }, node, node.output(0));
+  return true;
+};
+
+/** MVN-6 over the last axis with the variance inside the root is layer normalization. */
+const lowerMvn: NativeLowering = (node, l) => {
+  if (node.op.version !== 'opset6' || node.attrs['normalizeVariance'] !== true || node.attrs['epsMode'] !== 'INSIDE_SQRT') return false;
+  const x = inp(node, 0);
+  const rank = shapeOf(x).length;
+  const axes = ints(l.constOf(inp(node, 1)))?.map((a) => normAxis(a, rank));
+  if (!axes || axes.length !== 1 || axes[0] !== rank - 1) return false;
+  const src = l.slotOf(x);
+  if (src === undefined) return false;
+  l.emit({ kind: 'layernorm', src, dst: l.newSlot(shapeOf(x)), eps: Number(node.attrs['eps']) }, node, node.output(0));
+  return true;
+};
+
+/** Multiply/Add by a last-axis constant right after a layer norm become its scale and shift. */
+function absorbIntoLayerNorm(node: Node, l: Lowering): boolean {
+  if (node.type !== 'Multiply' && node.type !== 'Add') return false;
+  for (const [x, c] of [[inp(node, 0), inp(node, 1)], [inp(node, 1), inp(node, 0)]] as const) {
+    const host = l.fusableProducer(x, node, ['layernorm']);
+    const t = l.constOf(c);
+    if (!host || !t) continue;
+    const out = shapeOf(node.output(0));
+    if (!sameShape(shapeOf(x), out) || !isPerChannel(t.getShape(), out, out.length - 1)) continue;
+    if (node.type === 'Multiply' && (host.scale !== undefined || host.shift !== undefined)) continue;
+    if (node.type === 'Add' && host.shift !== undefined) continue;
+    const slot = l.constSlot(t, [out[out.length - 1]!]);
+    if (slot === undefined) return false;
+    if (node.type === 'Multiply') host.scale = slot;
+    else host.shift = slot;
+    l.absorb(node, host);
+    return true;
+  }
+  return false;
+}
+
+const lowerBatchNorm: NativeLowering = (node, l) => {
+  const order = node.op.version === 'opset1' ? [2, 0, 1, 3, 4] : [0, 1, 2, 3, 4];
+  const [x, gamma, beta, mean, variance] = order.map((i) => inp(node, i));
+  const xs = shapeOf(x!);
+  if (xs.length < 2) return false;
+  const c = [xs[1]!];
+  const consts = [gamma, beta, mean, variance].map((o) => l.constOf(o!));
+  if (!consts.every((t): t is Tensor => t !== undefined)) return false;
+  const [scale, shift, m, v] = consts.map((t) => l.constSlot(t, c));
+  const src = l.slotOf(x!);
+  if (src === undefined || scale === undefined || shift === undefined || m === undefined || v === undefined) return false;
+  l.emit({ kind: 'batchnorm', src, dst: l.newSlot(xs), eps: Number(node.attrs['epsilon']), mean: m, variance: v, scale, shift, relu: false },
+    node, node.output(0));
+  return true;
+};
+
+// ---- data movement: views and concat ----
+
+const lowerReshape: NativeLowering = (node, l) => {
+  const src = l.slotOf(inp(node, 0));
+  if (src === undefined) return false;
+  l.emit({ kind: 'reshape', src, dst: l.newSlot(shapeOf(node.output(0))) }, node, node.output(0));
+  return true;
+};
+
+const lowerTranspose: NativeLowering = (node, l) => {
+  const order = ints(l.constOf(inp(node, 1)));
+  const src = l.slotOf(inp(node, 0));
+  const rank = shapeOf(inp(node, 0)).length;
+  if (!order || src === undefined) return false;
+  l.emit({ kind: 'transpose', src, dst: l.newSlot(shapeOf(node.output(0))), order: order.length ? order : [...Array(rank).keys()].reverse() },
+    node, node.output(0));
+  return true;
+};
+
+/** Split and VariadicSplit: each output is a slice view of the input. */
+const lowerSplit: NativeLowering = (node, l) => {
+  const x = inp(node, 0);
+  const xs = shapeOf(x);
+  const axisValue = ints(l.constOf(inp(node, 1)));
+  const src = l.slotOf(x);
+  if (!axisValue || axisValue.length !== 1 || src === undefined) return false;
+  const axis = normAxis(axisValue[0]!, xs.length);
+  let start = 0;
+  for (const o of node.outputs) {
+    const dims = shapeOf(o);
+    if (o.targets.size > 0) l.emit({ kind: 'slice', src, dst: l.newSlot(dims), axis, start }, node, o);
+    start += dims[axis]!;
+  }
+  return true;
+};
+
+/** Gather of one constant index along an axis (x[:, 0]) is a slice. */
+const lowerGather: NativeLowering = (node, l) => {
+  const x = inp(node, 0);
+  const xs = shapeOf(x);
+  const index = ints(l.constOf(inp(node, 1)));
+  const axisValue = ints(l.constOf(inp(node, 2)));
+  if (!index || index.length !== 1 || !axisValue || Number(node.attrs['batchDims'] ?? 0) !== 0) return false;
+  const axis = normAxis(axisValue[0]!, xs.length);
+  const start = index[0]! < 0 ? index[0]! + xs[axis]! : index[0]!;
+  const src = l.slotOf(x);
+  if (src === undefined || start < 0 || start >= xs[axis]!) return false;
+  const dims = xs.map((d, i) => (i === axis ? 1 : d));
+  const dst = l.newSlot(dims);
+  l.emit({ kind: 'slice', src, dst, axis, start }, node);
+  finishReshape(node, l, dst, dims);
+  return true;
+};
+
+const lowerConcat: NativeLowering = (node, l) => {
+  const out = shapeOf(node.output(0));
+  const axis = normAxis(Number(node.attrs['axis']), out.length);
+  const srcs = node.inputs.map((i) => l.slotOf(i.getSourceOutput()));
+  if (!srcs.every((s): s is number => s !== undefined) || node.inputs.some((i) => numel(shapeOf(i.getSourceOutput())) === 0)) return false;
+  l.emit({ kind: 'concat', srcs, dst: l.newSlot(out), axis }, node, node.output(0));
+  return true;
+};
+
+/** Relu right after a batch norm is the batch norm's fused ReLU. */
+function absorbIntoBatchNorm(node: Node, l: Lowering): boolean {
+  const host = l.fusableProducer(inp(node, 0), node, ['batchnorm']);
+  if (!host || host.relu) return false;
+  host.relu = true;
+  l.absorb(node, host);
+  return true;
+}
+
+const withFirst = (first: (n: Node, l: Lowering) => boolean, then: NativeLowering): NativeLowering => (n, l) => first(n, l) || then(n, l);
+
+export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<string, NativeLowering>([
+  ...[...ACTIVATIONS].map(([type, spec]): [string, NativeLowering] => [type, activationLowering(spec)]),
+  ['Relu', withFirst(absorbIntoBatchNorm, activationLowering(ACTIVATIONS.get('Relu')!))],
+  ...Object.keys(BINARY).map((type): [string, NativeLowering] => [type, lowerBinary]),
+  ['Multiply', withFirst(absorbIntoLayerNorm, lowerBinary)],
+  ['Add', withFirst(absorbIntoLayerNorm, lowerBinary)],
+  ['Convolution', lowerConvolution],
+  ['GroupConvolution', lowerConvolution],
+  ['MatMul', lowerMatMul],
+  ['MaxPool', lowerMaxPool],
+  ['AvgPool', lowerAvgPool],
+  ...Object.keys(REDUCTIONS).map((type): [string, NativeLowering] => [type, lowerReduce]),
+  ['Softmax', lowerSoftmax],
+  ['LogSoftmax', lowerSoftmax],
+  ['MVN', lowerMvn],
+  ['BatchNormInference', lowerBatchNorm],
+  ['Reshape', lowerReshape],
+  ['Squeeze', lowerReshape],
+  ['Unsqueeze', lowerReshape],
+  ['Transpose', lowerTranspose],
+  ['Split', lowerSplit],
+  ['VariadicSplit', lowerSplit],
+  ['Gather', lowerGather],
+  ['Concat', lowerConcat],
+]);
+
+export type { PlanPostOp };
