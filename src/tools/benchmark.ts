@@ -1,9 +1,7 @@
-// `tsvino benchmark`: benchmark_app's eleven steps over the public API. The measured loops do
-// nothing per iteration beyond the inference, two clock reads and one store into a preallocated
-// latency buffer (plus, in async mode, the AsyncInferQueue job).
+// `tsvino benchmark`: benchmark_app's eleven steps over the public API.
 import { performance } from 'node:perf_hooks';
 import { SingleBar, Presets } from 'cli-progress';
-import { AsyncInferQueue, Core, InputError, type CompiledModel, type InferRequest, type Model, type Output, type Tensor } from '../index.js';
+import { Core, InputError, type CompiledModel, type InferRequest, type Model, type Output } from '../index.js';
 import type { Properties, PropertyValue } from '../plugins/plugin.js';
 import { VERSION } from '../plugins/common.js';
 import { inputLayouts, modelBatch, planInputs, portName, reshapeModel } from './benchmark-inputs.js';
@@ -11,6 +9,7 @@ import {
   formatPerfCounts, formatStats, latencyStats, reportNeedsCounters, REPORT_TYPES, writeReports,
   type BenchmarkResult, type ReportType,
 } from './benchmark-report.js';
+import { runAsync, runSync, type Limit } from './benchmark-loops.js';
 
 export type { BenchmarkResult } from './benchmark-report.js';
 
@@ -138,10 +137,10 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     : '[ INFO ] Benchmarking in full mode (inputs filling are included in measurement loop).');
   const limit: Limit = { niter, timeMs: timeS !== undefined ? timeS * 1000 : undefined };
   const bar = opts.progress ? new SingleBar({ format: 'Progress: [{bar}] {percentage}% done', hideCursor: true }, Presets.shades_classic) : undefined;
+  const onFirst = (firstMs: number): void => log(`[ INFO ] First inference took ${firstMs.toFixed(2)} ms`);
   const run = api === 'sync'
-    ? runSync(compiled, inputs.sets, limit, inferenceOnly, bar)
-    : await runAsync(compiled, inputs.sets, limit, nireq, bar);
-  log(`[ INFO ] First inference took ${run.firstMs.toFixed(2)} ms`);
+    ? runSync(compiled, inputs.sets, limit, inferenceOnly, bar, onFirst)
+    : await runAsync(compiled, inputs.sets, limit, nireq, bar, onFirst);
 
   step(11, 'Dumping statistics report');
   const latency = latencyStats(run.latencies, run.count, percentile);
@@ -205,100 +204,6 @@ function describePorts(model: Model, log: (line: string) => void): void {
   for (const p of model.inputs) log(line(p));
   log('[ INFO ] Model outputs:');
   for (const p of model.outputs) log(line(p));
-}
-
-interface Limit { niter: number | undefined; timeMs: number | undefined }
-interface RunFigures { firstMs: number; latencies: Float64Array; count: number; durationMs: number; requests: InferRequest[] }
-
-/** benchmark_app runs until every given limit is reached. */
-const keepGoing = (limit: Limit, count: number, elapsedMs: number): boolean =>
-  (limit.niter !== undefined && count < limit.niter) || (limit.timeMs !== undefined && elapsedMs < limit.timeMs);
-
-/** A latency buffer sized for the iteration count, grown by doubling under a time limit. */
-class Latencies {
-  values: Float64Array;
-  count = 0;
-  constructor(expected: number) { this.values = new Float64Array(Math.max(16, expected)); }
-  push(ms: number): void {
-    if (this.count === this.values.length) {
-      const next = new Float64Array(this.values.length * 2);
-      next.set(this.values);
-      this.values = next;
-    }
-    this.values[this.count++] = ms;
-  }
-}
-
-/** Progress by iterations when counted, else by time; redrawn at most every 100 ms. */
-function progressTicker(bar: SingleBar | undefined, limit: Limit): (count: number, elapsedMs: number) => void {
-  if (!bar) return () => {};
-  const byCount = limit.niter !== undefined && limit.timeMs === undefined;
-  bar.start(byCount ? limit.niter! : 100, 0);
-  let next = 0;
-  return (count, elapsedMs) => {
-    if (elapsedMs < next) return;
-    next = elapsedMs + 100;
-    bar.update(byCount ? count : Math.min(100, Math.floor((100 * elapsedMs) / limit.timeMs!)));
-  };
-}
-
-function setInputs(request: InferRequest, set: readonly Tensor[]): void {
-  for (let i = 0; i < set.length; i++) request.setInputTensor(i, set[i]!);
-}
-
-function runSync(compiled: CompiledModel, sets: Tensor[][], limit: Limit, inferenceOnly: boolean, bar: SingleBar | undefined): RunFigures {
-  const request = compiled.createInferRequest();
-  setInputs(request, sets[0]!);
-  let t0 = performance.now();
-  request.infer();
-  const firstMs = performance.now() - t0;
-  const lat = new Latencies(limit.niter ?? 1024);
-  const tick = progressTicker(bar, limit);
-  const start = performance.now();
-  let now = start;
-  while (keepGoing(limit, lat.count, now - start)) {
-    t0 = performance.now();
-    if (!inferenceOnly) setInputs(request, sets[lat.count % sets.length]!);
-    request.infer();
-    now = performance.now();
-    lat.push(now - t0);
-    tick(lat.count, now - start);
-  }
-  bar?.update(bar.getTotal());
-  bar?.stop();
-  return { firstMs, latencies: lat.values, count: lat.count, durationMs: now - start, requests: [request] };
-}
-
-/** Keeps `nireq` requests busy through an AsyncInferQueue; each callback starts the next job. */
-async function runAsync(compiled: CompiledModel, sets: Tensor[][], limit: Limit, nireq: number, bar: SingleBar | undefined): Promise<RunFigures> {
-  const queue = new AsyncInferQueue<number>(compiled, nireq);
-  let t0 = performance.now();
-  await queue.getRequest(0).inferAsync(sets[0]!);
-  const firstMs = performance.now() - t0;
-  const lat = new Latencies(limit.niter ?? 1024);
-  const tick = progressTicker(bar, limit);
-  let started = 0;
-  let failure: unknown;
-  let end = 0;
-  const start = performance.now();
-  const launch = (): void => {
-    const set = sets[started++ % sets.length]!;
-    queue.startAsync(set, performance.now()).catch((e: unknown) => { failure ??= e; });
-  };
-  queue.setCallback((error, _request, startedAt) => {
-    end = performance.now();
-    if (error) { failure ??= error; return; }
-    lat.push(end - startedAt!);
-    tick(lat.count, end - start);
-    if (failure === undefined && keepGoing(limit, started, end - start)) launch();
-  });
-  for (let i = 0; i < nireq && keepGoing(limit, started, 0); i++) launch();
-  await queue.waitAll();
-  queue.release();
-  bar?.update(bar.getTotal());
-  bar?.stop();
-  if (failure !== undefined) throw failure;
-  return { firstMs, latencies: lat.values, count: lat.count, durationMs: end - start, requests: Array.from({ length: nireq }, (_, i) => queue.getRequest(i)) };
 }
 
 function collectCounts(requests: InferRequest[], log: (line: string) => void): BenchmarkResult['perfCounts'] {
