@@ -3,12 +3,14 @@
 //   Transpose(Transpose(x, p), q)          → Transpose(x, p∘q), or x when that is the identity
 //   Reshape(Reshape|Squeeze|Unsqueeze(x))  → one Reshape(x) (also Squeeze/Unsqueeze outside, static shapes)
 //   Reshape|Squeeze|Unsqueeze to the same static shape → x
+//   Transpose(f(Transpose(x, p)), q) → Transpose(f(x), p∘q) for an elementwise f with no other
+//   tensor operand (unary ops, or a one-element constant one), so transposes around it cancel
 import type { Model } from '../core/model.js';
-import type { Node, Output } from '../core/node.js';
+import { Node, type Output } from '../core/node.js';
 import { constant } from '../ops/constant.js';
 import { reshape } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
-import { boolAttr, constantIntegers, forwardOutput, replaceOutput, sourceOf } from './pattern.js';
+import { boolAttr, constantIntegers, forwardOutput, replaceOutput, scalarFor, singleUse, sourceOf } from './pattern.js';
 
 const isIdentity = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
 
@@ -24,11 +26,44 @@ function permutationOf(n: Node): number[] | undefined {
   return Array.from({ length: r }, (_, i) => r - 1 - i);
 }
 
+const UNARY = new Set([
+  'Abs', 'Relu', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Erf', 'Gelu', 'Negative', 'Clamp', 'HSwish', 'HSigmoid',
+  'Mish', 'SoftPlus', 'Elu', 'Floor', 'Ceiling', 'Sign', 'Sin', 'Cos', 'Convert',
+]);
+const BINARY = new Set(['Add', 'Subtract', 'Multiply', 'Divide', 'Maximum', 'Minimum', 'Power']);
+
+/** Whether `n` applies elementwise to input 0 alone: a unary op or one with one-element constant operands. */
+function isElementwiseOnData(n: Node): boolean {
+  if (UNARY.has(n.type)) return n.inputs.length === 1;
+  if (n.type === 'Swish' || BINARY.has(n.type)) {
+    return n.inputs.slice(1).every((i) => scalarFor(i.getSourceOutput(), sourceOf(n, 0)) !== undefined);
+  }
+  return false;
+}
+
+/** Transpose(f(Transpose(x, p)), q) → Transpose(f(x), p∘q), or f(x) when p∘q is the identity. */
+function sinkThroughElementwise(n: Node, perm: readonly number[]): boolean {
+  const f = sourceOf(n, 0).node;
+  if (!isElementwiseOnData(f) || !singleUse(f.output(0))) return false;
+  const inner = sourceOf(f, 0).node;
+  const first = permutationOf(inner);
+  if (!first || first.length !== perm.length) return false;
+  const x = sourceOf(inner, 0);
+  const moved = new Node(f.op, [x, ...f.inputs.slice(1).map((i) => i.getSourceOutput())], f.attrs, f.friendlyName);
+  moved.rtInfo = structuredClone(f.rtInfo);
+  const composed = perm.map((p) => first[p]!);
+  if (isIdentity(composed)) return replaceOutput(n.output(0), moved.output(0), [inner, f, n], [moved]);
+  const order = constant('i64', [composed.length], composed);
+  const merged = transpose(moved, order);
+  return replaceOutput(n.output(0), merged.output(0), [inner, f, n], [moved, order, merged]);
+}
+
 function simplifyTranspose(n: Node): boolean {
   const perm = permutationOf(n);
   if (!perm) return false;
   if (isIdentity(perm)) return forwardOutput(n.output(0), sourceOf(n, 0));
   const inner = sourceOf(n, 0).node;
+  if (inner.type !== 'Transpose') return sinkThroughElementwise(n, perm);
   const first = permutationOf(inner);
   if (!first || first.length !== perm.length) return false;
   // Output dim i of the outer is its input dim perm[i], which is x's dim first[perm[i]].
