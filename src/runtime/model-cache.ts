@@ -3,8 +3,9 @@
 // checksum) and sections: either the plugin's own export, or the device's transformed model as IR,
 // recompiled with PRETRANSFORMED_KEY so the plugin skips its transformations.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import zlib from 'node:zlib';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { InputError, ModelFormatError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import { readIR, writeIR } from '../frontends/ir/index.js';
@@ -23,7 +24,8 @@ interface BlobHeader {
   /** 'plugin': one section from plugin.exportExecutable; 'ir': IR xml and bin. */
   kind: 'plugin' | 'ir';
   sections: number[];
-  sha256: string;
+  /** `crc32:<hex>` (or `sha256:<hex>` on a Node without zlib.crc32), over the sections. */
+  checksum: string;
 }
 
 const sha256 = (...parts: Uint8Array[]): string => {
@@ -31,6 +33,12 @@ const sha256 = (...parts: Uint8Array[]): string => {
   for (const p of parts) h.update(p);
   return h.digest('hex');
 };
+
+/** A fast corruption check (crc32 runs at several GB/s); the cache key itself is a sha256. */
+function checksum(parts: Uint8Array[], kind = typeof zlib.crc32 === 'function' ? 'crc32' : 'sha256'): string {
+  if (kind === 'crc32') return `crc32:${parts.reduce((c, p) => zlib.crc32(p, c), 0).toString(16)}`;
+  return `sha256:${sha256(...parts)}`;
+}
 
 /** Serializes a compiled model; `config` is the config it was compiled with. */
 export function exportExecutable(plugin: Plugin, exe: Executable, config: Properties): Buffer {
@@ -65,7 +73,7 @@ export function importExecutable(plugin: Plugin, blob: Uint8Array, config: Prope
 function encodeBlob(plugin: Plugin, config: Properties, kind: BlobHeader['kind'], sections: Uint8Array[]): Buffer {
   const header: BlobHeader = {
     format: FORMAT, tsvinoVersion: VERSION, device: plugin.name, pluginVersion: plugin.version().buildNumber,
-    config, kind, sections: sections.map((s) => s.byteLength), sha256: sha256(...sections),
+    config, kind, sections: sections.map((s) => s.byteLength), checksum: checksum(sections),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
@@ -96,7 +104,10 @@ function decodeBlob(blob: Uint8Array): { header: BlobHeader; sections: Uint8Arra
     at += size;
   }
   if (at !== bytes.byteLength) throw new ModelFormatError(`compiled model has ${bytes.byteLength - at} unexpected trailing bytes`);
-  if (sha256(...sections) !== header.sha256) throw new ModelFormatError('compiled model is corrupt (checksum mismatch)');
+  const [kind] = header.checksum.split(':');
+  if ((kind !== 'crc32' && kind !== 'sha256') || checksum(sections, kind) !== header.checksum) {
+    throw new ModelFormatError('compiled model is corrupt (checksum mismatch)');
+  }
   return { header, sections };
 }
 
@@ -117,7 +128,7 @@ function checkHeader(v: unknown): BlobHeader {
   for (const [k, value] of Object.entries(config)) props[k] = checkValue(value) ?? bad(`config "${k}" has an unsupported value`);
   return {
     format: FORMAT, tsvinoVersion: str('tsvinoVersion'), device: str('device'), pluginVersion: str('pluginVersion'),
-    config: props, kind, sections, sha256: str('sha256'),
+    config: props, kind, sections, checksum: str('checksum'),
   };
 }
 
@@ -128,18 +139,54 @@ function checkValue(value: unknown): PropertyValue | undefined {
   return undefined;
 }
 
-/** What identifies a model's content: the bytes of an IR file pair, else its serialized graph and weights. */
+/**
+ * What identifies a model's content. A path: its file's bytes (an IR's .bin too; for ONNX, the size
+ * and time of each external-data file it names). Bytes: the bytes. A Model: its serialized graph
+ * and weights, node names included.
+ */
 export function modelDigest(source: string | Uint8Array | Model, read: () => Model): { digest: string; model?: Model } {
-  if (typeof source === 'string' && extname(source).toLowerCase() === '.xml') {
-    const xml = readFileSync(source);
-    let bin: Uint8Array = new Uint8Array(0);
-    try { bin = readFileSync(source.slice(0, -4) + '.bin'); } catch { /* an IR without constants has no .bin */ }
-    return { digest: sha256(Buffer.from('ir\0'), xml, Buffer.from('\0'), bin) };
+  if (typeof source === 'string') {
+    const bytes = readFileSync(source);
+    if (extname(source).toLowerCase() === '.xml') {
+      let bin: Uint8Array = new Uint8Array(0);
+      try { bin = readFileSync(source.slice(0, -4) + '.bin'); } catch { /* an IR without constants has no .bin */ }
+      return { digest: sha256(Buffer.from('ir\0'), bytes, Buffer.from('\0'), bin) };
+    }
+    const external = extname(source).toLowerCase() === '.onnx' ? externalFiles(source, bytes) : [];
+    return { digest: sha256(Buffer.from('file\0'), bytes, Buffer.from(JSON.stringify(external), 'utf8')) };
   }
   if (source instanceof Uint8Array) return { digest: sha256(Buffer.from('bytes\0'), source) };
   const model = read();
   const ir = writeIR(model, { compressToFp16: false });
   return { digest: sha256(Buffer.from('model\0'), Buffer.from(ir.xml, 'utf8'), Buffer.from('\0'), ir.bin), model };
+}
+
+/**
+ * [location, size, mtime] of each ONNX external-data file the model names. A location is stored
+ * as the protobuf entry { key: "location", value: <path> }, so one scan for the key finds them.
+ */
+function externalFiles(path: string, bytes: Buffer): Array<[string, number, number]> {
+  const key = Buffer.from('location');
+  const found = new Set<string>();
+  for (let at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + key.length)) {
+    let p = at + key.length;
+    if (bytes[p] !== 0x12) continue; // field 2 (value), length-delimited
+    let length = 0;
+    for (let shift = 0; p + 1 < bytes.length && shift < 28; shift += 7) {
+      const b = bytes[++p]!;
+      length |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    if (length > 0 && length < 4096 && p + 1 + length <= bytes.length) found.add(bytes.toString('utf8', p + 1, p + 1 + length));
+  }
+  const out: Array<[string, number, number]> = [];
+  for (const location of [...found].sort()) {
+    try {
+      const st = statSync(join(dirname(path), location));
+      if (st.isFile()) out.push([location, st.size, st.mtimeMs]);
+    } catch { /* not a file: the reader will say so */ }
+  }
+  return out;
 }
 
 /** The blob's file name: model content, device, plugin and tsvino versions, and the config. */
