@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import { PRETRANSFORMED_KEY } from '../../src/plugins/plugin.js';
 import { templatePlugin } from '../../src/plugins/template/template-plugin.js';
 import { assertTensor, randomArray } from '../util/assert.js';
 import { defaultModelPath } from './model-paths.js';
+import { onnxModel } from '../util/onnx-builder.js';
 
 /** TEMPLATE under another name, remembering the config of every compile it was asked for. */
 const compiles: Properties[] = [];
@@ -97,6 +98,29 @@ test('CACHE_DIR: a corrupt or truncated blob is replaced by a fresh compile, nev
     assert.deepEqual(readFileSync(file), good, 'the blob was rewritten');
   }
   assert.equal(core.compileModelSync(defaultModelPath, 'COUNTING', { CACHE_DIR: dir }).getProperty('LOADED_FROM_CACHE'), true);
+});
+
+test('CACHE_DIR with an ONNX path: read twice it hits; changed external data misses', () => {
+  const dir = fresh();
+  const cache = join(dir, 'cache');
+  writeFileSync(join(dir, 'w.bin'), Buffer.from(new Float32Array([2, 3]).buffer));
+  writeFileSync(join(dir, 'mul.onnx'), onnxModel({
+    inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y', dims: [2] }],
+    nodes: [{ op: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }],
+    externalInitializers: [{ name: 'w', dims: [2], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }] }],
+  }));
+  const core = new Core();
+  const run = (c: ReturnType<Core['compileModelSync']>) => [...(c.createInferRequest().infer({ x: new Float32Array([1, 1]) })['y']!.data as Float32Array)];
+  const first = core.compileModelSync(join(dir, 'mul.onnx'), 'COUNTING', { CACHE_DIR: cache });
+  assert.equal(first.getProperty('LOADED_FROM_CACHE'), false);
+  const second = core.compileModelSync(join(dir, 'mul.onnx'), 'COUNTING', { CACHE_DIR: cache });
+  assert.equal(second.getProperty('LOADED_FROM_CACHE'), true);
+  assert.deepEqual(run(second), [2, 3]);
+  writeFileSync(join(dir, 'w.bin'), Buffer.from(new Float32Array([5, 7]).buffer));
+  utimesSync(join(dir, 'w.bin'), new Date(), new Date(Date.now() + 10_000));
+  const changed = core.compileModelSync(join(dir, 'mul.onnx'), 'COUNTING', { CACHE_DIR: cache });
+  assert.equal(changed.getProperty('LOADED_FROM_CACHE'), false);
+  assert.deepEqual(run(changed), [5, 7]);
 });
 
 test('CACHE_DIR on CPU: cached and fresh compiles agree', () => {
