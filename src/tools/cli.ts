@@ -8,6 +8,7 @@ import { tensorFromNpy, tensorToNpy } from './npy.js';
 import { summarizeModel } from './model-summary.js';
 import { benchmarkArgs, registerBenchmark } from './benchmark-command.js';
 import { registerServe } from './serve.js';
+import { registerQuantize } from './quantize.js';
 
 const program = new Command('tsvino')
   .description('tsvino: convert, optimize, deploy and measure deep-learning models')
@@ -125,6 +126,7 @@ function fail(e: unknown): never {
 }
 
 registerServe(program);
+registerQuantize(program);
 registerBenchmark(program);
 
 program.parseAsync(normalizeArgs(benchmarkArgs(process.argv))).catch(fail);

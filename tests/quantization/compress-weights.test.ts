@@ -3,28 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Core, InputError, Model, Tensor, compressWeights, opset, saveModelSync, type Node, type WeightCompressionMode } from '../../src/index.js';
+import { Core, InputError, compressWeights, saveModelSync, type Model, type Node, type Tensor, type WeightCompressionMode } from '../../src/index.js';
 import { toNumbers } from '../../src/core/tensor.js';
-import { randomArray } from '../util/assert.js';
-import { cosine, nodeNamed, runModel } from './nets.js';
+import { TINY_LM, cosine, ids, nodeNamed, runModel, tinyLm } from './nets.js';
 
-const V = 64, D = 64, H = 128;
-
-/** ids → embedding → fc1 ([K,N]) → relu → fc2 ([N,K], transposed) → fc3 → lm_head (tied-style [V,D], transposed). */
-function tinyLm(): Model {
-  const ids = opset.parameter('i64', [1, 6], 'ids');
-  const w = (name: string, shape: number[], seed: number): Node =>
-    opset.constant('f32', shape, randomArray(shape[0]! * shape[1]!, seed, -0.3, 0.3), name);
-  const emb = opset.gather(w('wte', [V, D], 1), ids, 0, 0, 'embedding');
-  const fc1 = opset.relu(opset.matMul(emb, w('w1', [D, H], 2), {}, 'fc1'), 'act');
-  const fc2 = opset.matMul(fc1, w('w2', [D, H], 3), { transposeB: true }, 'fc2');
-  const fc3 = opset.matMul(fc2, w('w3', [D, D], 4), {}, 'fc3');
-  const logits = opset.matMul(fc3, w('head', [V, D], 5), { transposeB: true }, 'lm_head');
-  logits.output(0).setNames(['logits']);
-  return new Model([logits], [ids], 'tiny_lm');
-}
-
-const ids = (seed: number) => ({ ids: new Tensor('i64', [1, 6], BigInt64Array.from(randomArray(6, seed, 0, V), (v) => BigInt(Math.floor(v)))) });
+const { V, D, H } = TINY_LM;
 
 /** Walks back from a layer's weight input through the decompression subgraph. */
 function decompression(model: Model, layer: string, index: number) {

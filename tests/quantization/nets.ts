@@ -46,6 +46,25 @@ export function transformerNet(): Model {
   return new Model([y], [x], 'transformer_net');
 }
 
+export const TINY_LM = { V: 64, D: 64, H: 128 };
+const { V, D, H } = TINY_LM;
+
+/** ids → embedding → fc1 ([K,N]) → relu → fc2 ([N,K], transposed) → fc3 → lm_head (tied-style [V,D], transposed). */
+export function tinyLm(): Model {
+  const ids = opset.parameter('i64', [1, 6], 'ids');
+  const w = (name: string, shape: number[], seed: number): Node =>
+    opset.constant('f32', shape, randomArray(shape[0]! * shape[1]!, seed, -0.3, 0.3), name);
+  const emb = opset.gather(w('wte', [V, D], 1), ids, 0, 0, 'embedding');
+  const fc1 = opset.relu(opset.matMul(emb, w('w1', [D, H], 2), {}, 'fc1'), 'act');
+  const fc2 = opset.matMul(fc1, w('w2', [D, H], 3), { transposeB: true }, 'fc2');
+  const fc3 = opset.matMul(fc2, w('w3', [D, D], 4), {}, 'fc3');
+  const logits = opset.matMul(fc3, w('head', [V, D], 5), { transposeB: true }, 'lm_head');
+  logits.output(0).setNames(['logits']);
+  return new Model([logits], [ids], 'tiny_lm');
+}
+
+export const ids = (seed: number) => ({ ids: new Tensor('i64', [1, 6], BigInt64Array.from(randomArray(6, seed, 0, V), (v) => BigInt(Math.floor(v)))) });
+
 /** Deterministic random inputs for every parameter; `outliers` channels (last axis) are scaled up. */
 export function randomInputs(model: Model, count: number, seed: number, outliers: number[] = []): Array<Record<string, Tensor>> {
   return Array.from({ length: count }, (_, s) => Object.fromEntries(model.inputs.map((input, j) => {
