@@ -7,6 +7,7 @@ import { supportedNodes, VERSION } from '../common.js';
 import { chainKernels, nativeKernels, typescriptKernels } from './kernels/index.js';
 import { native, nativeUnavailableReason, type NativeAddon } from './native.js';
 import { compilePlan, type CompiledPlan } from './executor.js';
+import { commonTransformations } from '../../transformations/index.js';
 import type { Tensor } from '../../core/tensor.js';
 
 /**
@@ -88,7 +89,7 @@ class PlanCache {
   constructor(private readonly model: Model, private readonly addon: NativeAddon, private readonly threads: number,
     private readonly jsKernel: KernelOverride) {
     this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
-    if (!this.dynamic) this.plans.set('', compilePlan(model, addon, threads, jsKernel));
+    if (!this.dynamic) this.plans.set('', this.compile(model.clone()));
   }
 
   get(inputs: readonly Tensor[]): CompiledPlan {
@@ -98,9 +99,15 @@ class PlanCache {
       const shaped = this.model.clone();
       shaped.reshape(new Map(inputs.map((t, i) => [i, t.getShape()])));
       if (this.plans.size >= PLAN_CACHE_LIMIT) this.plans.clear();
-      plan = compilePlan(shaped, this.addon, this.threads, this.jsKernel);
+      plan = this.compile(shaped);
       this.plans.set(key, plan);
     }
     return plan;
+  }
+
+  /** Transforms a private copy (fusions change structure the API must not see), then plans it. */
+  private compile(copy: Model): CompiledPlan {
+    commonTransformations(copy);
+    return compilePlan(copy, this.addon, this.threads, this.jsKernel);
   }
 }

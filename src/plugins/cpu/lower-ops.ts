@@ -1,5 +1,5 @@
 import type { Node, Output } from '../../core/node.js';
-import type { Tensor } from '../../core/tensor.js';
+import { Tensor } from '../../core/tensor.js';
 import { convGeometry } from './kernels/native-convolution.js';
 import { poolAttrsOf, poolGeometryOf } from './kernels/native-pooling.js';
 import type { Lowering } from './lowering.js';
@@ -56,8 +56,8 @@ const ACTIVATIONS = new Map<string, { map: Activation; standalone: boolean }>([
 
 const POST_OP_HOSTS = ['conv', 'matmul', 'binary'] as const;
 
-function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }, standalone: boolean): boolean {
-  const x = inp(node, 0);
+function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }, standalone: boolean,
+  x: Output = inp(node, 0)): boolean {
   const host = l.fusableProducer(x, node, POST_OP_HOSTS);
   if (host) {
     l.absorb(node, host, { kind: 'eltwise', ...e });
@@ -105,7 +105,7 @@ const lowerBinary: NativeLowering = (node, l) => {
     const k = scalarOf(l, c);
     const lin = k === undefined ? undefined : linearOf(node.type, k, constFirst);
     if (lin && l.constOf(x) === undefined && sameShape(shapeOf(x), out)) {
-      return lowerEltwise(node, l, { algorithm: 'linear', ...lin }, true);
+      return lowerEltwise(node, l, { algorithm: 'linear', ...lin }, true, x);
     }
   }
   if (lowerBiasOrPostOp(node, l, spec, out)) return true;
@@ -387,6 +387,49 @@ function absorbIntoBatchNorm(node: Node, l: Lowering): boolean {
   return true;
 }
 
+/**
+ * ScaledDotProductAttention-13 as three steps: Q·Kᵀ with the scale and the mask fused as post-ops,
+ * a softmax over keys, and the product with V. Transposed or split Q/K/V arrive as strided views,
+ * so no head is copied.
+ */
+const lowerAttention: NativeLowering = (node, l) => {
+  const [q, k, v] = [0, 1, 2].map((i) => inp(node, i));
+  const [qs, ks, vs] = [q!, k!, v!].map(shapeOf);
+  const rank = qs!.length;
+  if (ks!.length !== rank || vs!.length !== rank || rank < 3) return false;
+  const batch = qs!.slice(0, -2);
+  if (!sameShape(batch, ks!.slice(0, -2)) || !sameShape(batch, vs!.slice(0, -2))) return false;
+  const [L, E] = qs!.slice(-2) as [number, number];
+  const S = ks![rank - 2]!;
+  const scale = node.inputs.length > 4 ? scalarOf(l, inp(node, 4)) : 1 / Math.sqrt(E);
+  if (scale === undefined) return false;
+  const post: PlanPostOp[] = [{ kind: 'eltwise', algorithm: 'linear', alpha: scale, beta: 0 }];
+  const scoresDims = [...batch, L, S];
+  if (node.inputs.length > 3) {
+    const mask = inp(node, 3);
+    if (mask.elementType !== 'f32' || mask.getShape().length > rank) return false;
+    const m = l.slotOf(mask, padTo(mask.getShape(), rank));
+    if (m === undefined || !broadcasts(padTo(mask.getShape(), rank), scoresDims)) return false;
+    post.push({ kind: 'binary', algorithm: 'add', src: m });
+  }
+  if (node.attrs['causal'] === true) {
+    const causal = new Float32Array(L * S);
+    for (let i = 0; i < L; i++) for (let j = i + 1 + (S - L); j < S; j++) causal[i * S + j] = -Infinity;
+    const slot = l.constSlot(new Tensor('f32', [L, S], causal), padTo([L, S], rank));
+    if (slot === undefined) return false;
+    post.push({ kind: 'binary', algorithm: 'add', src: slot });
+  }
+  const [qSlot, kSlot, vSlot] = [q!, k!, v!].map((o) => l.slotOf(o));
+  if (qSlot === undefined || kSlot === undefined || vSlot === undefined) return false;
+  const scores = l.newSlot(scoresDims);
+  l.emit({ kind: 'matmul', a: qSlot, b: kSlot, dst: scores, transposeA: false, transposeB: true, post }, node);
+  const probs = l.newSlot(scoresDims);
+  l.emit({ kind: 'softmax', src: scores, dst: probs, axis: rank - 1, log: false }, node);
+  l.emit({ kind: 'matmul', a: probs, b: vSlot, dst: l.newSlot([...batch, L, vs![rank - 1]!]), transposeA: false, transposeB: false, post: [] },
+    node, node.output(0));
+  return true;
+};
+
 const withFirst = (first: (n: Node, l: Lowering) => boolean, then: NativeLowering): NativeLowering => (n, l) => first(n, l) || then(n, l);
 
 export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<string, NativeLowering>([
@@ -413,6 +456,7 @@ export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<str
   ['VariadicSplit', lowerSplit],
   ['Gather', lowerGather],
   ['Concat', lowerConcat],
+  ['ScaledDotProductAttention', lowerAttention],
 ]);
 
 export type { PlanPostOp };

@@ -77,7 +77,12 @@ export class Lowering {
 
   /** Static f32 shapes everywhere except inputs whose value is known (shapes, axes, orders). */
   private nativeReady(node: Node): boolean {
-    const staticF32 = (o: Output): boolean => o.elementType === 'f32' && !o.partialShape.isDynamic();
+    // oneDNN descriptors have 1 to 12 dims and no empty tensors; scalars and empties stay in JS.
+    const staticF32 = (o: Output): boolean => {
+      if (o.elementType !== 'f32' || o.partialShape.isDynamic()) return false;
+      const dims = o.getShape();
+      return dims.length >= 1 && dims.length <= 8 && dims.every((d) => d > 0);
+    };
     return node.outputs.every((o) => staticF32(o) || o.targets.size === 0)
       && node.inputs.every((i) => staticF32(i.getSourceOutput()) || this.constOf(i.getSourceOutput()) !== undefined);
   }
