@@ -131,7 +131,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
   const timeS = opts.time ?? (niter === undefined ? DEFAULT_DURATION_S : undefined);
   const limits = [niter !== undefined ? `${niter} iterations` : '', timeS !== undefined ? `${timeS * 1000} ms duration` : ''].filter(Boolean).join(', ');
   step(10, `Measuring performance (Start inference ${api === 'sync' ? 'synchronously' : 'asynchronously'}, ${api === 'sync' ? 1 : nireq} inference requests, limits: ${limits})`);
-  const inferenceOnly = opts.inferenceOnly ?? true;
+  // benchmark_app's default: inference only for static models, inputs set per run for dynamic ones.
+  const inferenceOnly = opts.inferenceOnly ?? compiled.inputs.every((p) => p.partialShape.isStatic());
   log(inferenceOnly
     ? '[ INFO ] Benchmarking in inference only mode (inputs filling are not included in measurement loop).'
     : '[ INFO ] Benchmarking in full mode (inputs filling are included in measurement loop).');

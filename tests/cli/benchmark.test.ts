@@ -104,6 +104,18 @@ test('benchmark -i (npy and a JPEG), -b 2, -inference_only=false, -cache_dir hit
   assert.ok(near(data[0]!, 50) && near(data[64 * 64]!, 100) && near(data[2 * 64 * 64 + 64 * 64 - 1]!, 200), `got ${data[0]}, ${data[64 * 64]}, ${data[3 * 64 * 64 - 1]}`);
 });
 
+test('benchmark -shape with a dynamic batch and a -data_shape sequence runs in full mode by default', () => {
+  const r = bench('-d', 'TEMPLATE', '-api', 'sync', '-shape', '[?,3,64,64]', '-data_shape', '[1,3,64,64][2,3,64,64]', '-layout', 'image[NCHW]', '-niter', '2');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /image \(node: image\) : f32 \/ \[\?,3,64,64\]/);
+  assert.match(r.stdout, /image\s+\(\[N,C,H,W\], f32, \[1,3,64,64\] \[2,3,64,64\], dynamic\)/);
+  assert.match(r.stdout, /Benchmarking in full mode/);
+  assert.match(r.stdout, /Count:\s+2 iterations/);
+  const missing = bench('-shape', '[?,3,64,64]', '-niter', '1');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /input "image" has dynamic shape \[\?,3,64,64\]; pass -data_shape/);
+});
+
 test('benchmark errors are one line: bad hint, raw file of the wrong size, unknown report type', () => {
   const dir = fresh();
   const badHint = bench('-hint', 'fastest', '-niter', '1');
