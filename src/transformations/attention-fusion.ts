@@ -10,6 +10,7 @@ import { scaledDotProductAttention } from '../ops/scaled-dot-product-attention.j
 import { transpose } from '../ops/transpose.js';
 import {
   boolAttr, commutedOperands, constantIntegers, numberAttr, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf,
+  finishPass, type PassOptions,
 } from './pattern.js';
 
 const rankOf = (o: Output): number | undefined => (o.partialShape.isRankStatic() ? o.partialShape.rank : undefined);
@@ -88,11 +89,10 @@ function fuseAt(pv: Node): boolean {
 }
 
 /** Replaces every matched attention block by ScaledDotProductAttention-13; returns how many. */
-export function fuseAttention(model: Model): number {
+export function fuseAttention(model: Model, options: PassOptions = {}): number {
   let count = 0;
   for (const n of model.getOrderedOps()) {
     if (n.type === 'MatMul' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
   }
-  if (count) model.validate();
-  return count;
+  return finishPass(model, count, options);
 }

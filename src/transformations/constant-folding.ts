@@ -7,9 +7,9 @@ import type { Node, Output } from '../core/node.js';
 import type { EvalContext, InputInfo } from '../core/op.js';
 import type { Tensor } from '../core/tensor.js';
 import { constant } from '../ops/constant.js';
-import { constantOf, detachIfDead } from './pattern.js';
+import { constantOf, detachIfDead, finishPass, type PassOptions } from './pattern.js';
 
-export interface ConstantFoldingOptions {
+export interface ConstantFoldingOptions extends PassOptions {
   /**
    * Fold weight decompression (Constant of f16/bf16/int8/int4... → Convert to a float type).
    * Off by default: plugins keep compressed weights and decompress them their own way.
@@ -107,6 +107,5 @@ export function foldConstants(model: Model, options: ConstantFoldingOptions = {}
     const values = foldedValues(n, options);
     if (values && replaceByConstants(n, values)) folded++;
   }
-  if (folded) model.validate();
-  return folded;
+  return finishPass(model, folded, options);
 }

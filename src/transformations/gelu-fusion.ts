@@ -6,6 +6,7 @@ import type { Node, Output } from '../core/node.js';
 import { gelu } from '../ops/gelu.js';
 import {
   commutedOperands, findProduct, isScalarNear, productFactors, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf,
+  finishPass, type PassOptions,
 } from './pattern.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -47,11 +48,10 @@ function fuseAt(core: Node): boolean {
 }
 
 /** Replaces every matched GELU decomposition by Gelu-7; returns how many. */
-export function fuseGelu(model: Model): number {
+export function fuseGelu(model: Model, options: PassOptions = {}): number {
   let count = 0;
   for (const n of model.getOrderedOps()) {
     if ((n.type === 'Erf' || n.type === 'Tanh') && n.output(0).targets.size > 0 && fuseAt(n)) count++;
   }
-  if (count) model.validate();
-  return count;
+  return finishPass(model, count, options);
 }

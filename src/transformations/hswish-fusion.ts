@@ -7,7 +7,7 @@ import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { hSigmoid } from '../ops/h-sigmoid.js';
 import { hSwish } from '../ops/h-swish.js';
-import { commutedOperands, numberAttr, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf } from './pattern.js';
+import { commutedOperands, numberAttr, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf, finishPass, type PassOptions } from './pattern.js';
 
 /** [y, nodes] when `o` is ReLU6(y) in one of its three spellings. */
 function relu6Input(o: Output): [Output, Node[]] | undefined {
@@ -77,7 +77,7 @@ function fuseHSigmoidProduct(hsig: Node): boolean {
 const RELU6_ENDS = new Set(['Clamp', 'Minimum']);
 
 /** Replaces hard-sigmoid and hard-swish decompositions; returns how many of each. */
-export function fuseHSwish(model: Model): { hSwish: number; hSigmoid: number } {
+export function fuseHSwish(model: Model, options: PassOptions = {}): { hSwish: number; hSigmoid: number } {
   const counts = { hSwish: 0, hSigmoid: 0 };
   for (const n of model.getOrderedOps()) {
     if (!RELU6_ENDS.has(n.type) || n.output(0).targets.size === 0) continue;
@@ -88,6 +88,6 @@ export function fuseHSwish(model: Model): { hSwish: number; hSigmoid: number } {
   for (const n of model.getOrderedOps()) {
     if (n.type === 'HSigmoid' && fuseHSigmoidProduct(n)) counts.hSwish++;
   }
-  if (counts.hSwish + counts.hSigmoid) model.validate();
+  finishPass(model, counts.hSwish + counts.hSigmoid, options);
   return counts;
 }

@@ -2,6 +2,7 @@
 // `(model) => number of rewrites` working in place, and the pipeline that runs them.
 export { commonTransformations, type PassName, type TransformationOptions, type TransformationStats } from './pipeline.js';
 export { foldConstants, isDecompressionConvert, type ConstantFoldingOptions } from './constant-folding.js';
+export type { PassOptions } from './pattern.js';
 export { eliminateDeadCode } from './dead-code-elimination.js';
 export { eliminateTransposes } from './transpose-elimination.js';
 export { fuseBatchNorm } from './batch-norm-fusion.js';

@@ -236,3 +236,19 @@ export function findProduct(start: Output, expected: readonly Output[], scale: n
 /** A rank-0 Constant of `like`'s element type holding `value`. */
 export const scalarConstantLike = (value: number, like: Output): Node =>
   constant(tensorFromNumbers(like.elementType, [], [value]));
+
+/** Options every pass takes. */
+export interface PassOptions {
+  /**
+   * Re-run shape inference over the model after a pass that changed it (default true). The
+   * pipeline turns it off per pass and validates once at the end: rewrites keep every output's
+   * type and a compatible shape, so the graph stays consistent in between.
+   */
+  validate?: boolean;
+}
+
+/** Validates `model` when `rewrites` changed it and the caller wants that; returns `rewrites`. */
+export function finishPass<T extends number>(model: Model, rewrites: T, options: PassOptions): T {
+  if (rewrites > 0 && options.validate !== false) model.validate();
+  return rewrites;
+}

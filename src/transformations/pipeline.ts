@@ -58,24 +58,25 @@ export function commonTransformations(model: Model, options: TransformationOptio
     stats[name] += n;
     return n;
   };
+  const quiet = { validate: false };
   stats.deadCode += eliminateDeadCode(model);
   const maxRounds = options.maxRounds ?? 10;
   while (stats.rounds < maxRounds) {
     stats.rounds++;
     let changed = 0;
-    changed += run('constantFolding', () => foldConstants(model, options));
-    changed += run('transposeElimination', () => eliminateTransposes(model));
-    changed += run('batchNormFusion', () => fuseBatchNorm(model));
-    changed += run('geluFusion', () => fuseGelu(model));
-    changed += run('layerNormFusion', () => fuseLayerNorm(model));
-    changed += run('swishFusion', () => fuseSwish(model));
+    changed += run('constantFolding', () => foldConstants(model, { ...options, validate: false }));
+    changed += run('transposeElimination', () => eliminateTransposes(model, quiet));
+    changed += run('batchNormFusion', () => fuseBatchNorm(model, quiet));
+    changed += run('geluFusion', () => fuseGelu(model, quiet));
+    changed += run('layerNormFusion', () => fuseLayerNorm(model, quiet));
+    changed += run('swishFusion', () => fuseSwish(model, quiet));
     changed += run('hSwishFusion', () => {
-      const r = fuseHSwish(model);
+      const r = fuseHSwish(model, quiet);
       stats.hSigmoidFusion += r.hSigmoid;
       return r.hSwish + r.hSigmoid;
     });
-    changed += run('softmaxFusion', () => fuseSoftmax(model));
-    changed += run('attentionFusion', () => fuseAttention(model));
+    changed += run('softmaxFusion', () => fuseSoftmax(model, quiet));
+    changed += run('attentionFusion', () => fuseAttention(model, quiet));
     stats.deadCode += eliminateDeadCode(model);
     if (changed === 0) break;
   }

@@ -3,7 +3,7 @@
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { softmax } from '../ops/softmax.js';
-import { boolAttr, constantIntegers, normalizedAxes, replaceOutput, sameAxes, singleUse, sourceOf } from './pattern.js';
+import { boolAttr, constantIntegers, normalizedAxes, replaceOutput, sameAxes, singleUse, sourceOf, finishPass, type PassOptions } from './pattern.js';
 
 /** The single normalized axis of a keep-dims reduction of `data`, or undefined. */
 function reductionAxis(reduce: Node, type: string, data: Output): number | undefined {
@@ -33,11 +33,10 @@ function fuseAt(div: Node): boolean {
 }
 
 /** Replaces every matched softmax decomposition by Softmax-8; returns how many. */
-export function fuseSoftmax(model: Model): number {
+export function fuseSoftmax(model: Model, options: PassOptions = {}): number {
   let count = 0;
   for (const n of model.getOrderedOps()) {
     if (n.type === 'Divide' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
   }
-  if (count) model.validate();
-  return count;
+  return finishPass(model, count, options);
 }

@@ -10,7 +10,7 @@ import { Node, type Output } from '../core/node.js';
 import { constant } from '../ops/constant.js';
 import { reshape } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
-import { boolAttr, constantIntegers, forwardOutput, replaceOutput, scalarFor, singleUse, sourceOf } from './pattern.js';
+import { boolAttr, constantIntegers, forwardOutput, replaceOutput, scalarFor, singleUse, sourceOf, finishPass, type PassOptions } from './pattern.js';
 
 const isIdentity = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
 
@@ -106,12 +106,11 @@ function simplifyReshape(n: Node): boolean {
 }
 
 /** Removes identity and back-to-back transposes and reshapes; returns how many rewrites. */
-export function eliminateTransposes(model: Model): number {
+export function eliminateTransposes(model: Model, options: PassOptions = {}): number {
   let count = 0;
   for (const n of model.getOrderedOps()) {
     if (n.output(0).targets.size === 0) continue;
     if (n.type === 'Transpose' ? simplifyTranspose(n) : RESHAPING.has(n.type) && simplifyReshape(n)) count++;
   }
-  if (count) model.validate();
-  return count;
+  return finishPass(model, count, options);
 }
