@@ -2,7 +2,8 @@
 //   MatMul(Softmax(MatMul(Q, Kᵀ) {· s | / s} [+ mask], axis = last), V)
 // becomes ScaledDotProductAttention-13(Q, K, V, mask or 0, s). Kᵀ may be a MatMul transpose_b,
 // or a Transpose swapping the last two dims (whose own Transpose producer is merged in, as in
-// the PyTorch exports of BERT and GPT-2, where K is Transpose(k, [0, 2, 3, 1])).
+// the PyTorch exports of BERT and GPT-2, where K is Transpose(k, [0, 2, 3, 1])). A constant
+// scale on Q or on Kᵀ (torch's own SDPA export puts √s on each) joins the scale input.
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { constant } from '../ops/constant.js';
@@ -44,9 +45,14 @@ function scoresAndMask(o: Output): [Scores, Output | undefined] | undefined {
   return [{ ...scores, nodes: [...scores.nodes, o.node] }, ops[1]];
 }
 
-/** K ([..., S, E]) for the right operand of Q·Kᵀ: new nodes in `created`. */
-function keyOf(qk: Node, rank: number, created: Node[]): Output | undefined {
-  const kt = sourceOf(qk, 1);
+/** [t, s, nodes] for t · s with a one-element constant s read only here, else [o, 1, []]. */
+function unscaled(o: Output): [Output, number, Node[]] {
+  const m = singleUse(o) ? commutedOperands(o.node, 'Multiply', (t, c) => scalarFor(c, t) !== undefined) : undefined;
+  return m ? [m[0], scalarFor(m[1], m[0])!, [o.node]] : [o, 1, []];
+}
+
+/** K ([..., S, E]) from the right operand `kt` of Q·Kᵀ: new nodes in `created`. */
+function keyOf(qk: Node, kt: Output, rank: number, created: Node[]): Output | undefined {
   if (boolAttr(qk, 'transposeB')) return kt;
   const swap = Array.from({ length: rank }, (_, i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
   let source = kt;
@@ -74,18 +80,19 @@ function fuseAt(pv: Node): boolean {
   const matched = scoresAndMask(sourceOf(p.node, 0));
   if (!matched) return false;
   const [scores, mask] = matched;
-  const q = sourceOf(scores.qk, 0);
-  if (boolAttr(scores.qk, 'transposeA') || rankOf(q) !== rank || rankOf(sourceOf(scores.qk, 1)) !== rank || rankOf(v) !== rank) return false;
+  const [q, qScale, qNodes] = unscaled(sourceOf(scores.qk, 0));
+  const [kt, kScale, kNodes] = unscaled(sourceOf(scores.qk, 1));
+  if (boolAttr(scores.qk, 'transposeA') || rankOf(q) !== rank || rankOf(kt) !== rank || rankOf(v) !== rank) return false;
   if (mask && (mask.elementType !== q.elementType || (rankOf(mask) ?? Infinity) > rank)) return false;
   const created: Node[] = [];
-  const k = keyOf(scores.qk, rank, created);
+  const k = keyOf(scores.qk, kt, rank, created);
   if (!k) return false;
   const maskInput = mask ?? scalarConstantLike(0, q).output(0);
-  const scale = scalarConstantLike(scores.scale, q);
+  const scale = scalarConstantLike(scores.scale * qScale * kScale, q);
   if (!mask) created.push(maskInput.node);
   const sdpa = scaledDotProductAttention(q, k, v, { mask: maskInput, scale });
   created.push(scale, sdpa);
-  return replaceOutput(pv.output(0), sdpa.output(0), [...scores.nodes, p.node, pv], created);
+  return replaceOutput(pv.output(0), sdpa.output(0), [...qNodes, ...kNodes, ...scores.nodes, p.node, pv], created);
 }
 
 /** Replaces every matched attention block by ScaledDotProductAttention-13; returns how many. */

@@ -13,7 +13,7 @@ const weight = (seed: number): Node => opset.constant(f32([H * D, H * D], random
 /** x · W reshaped to heads: [B, S, H, D]. */
 const heads = (x: Output, seed: number): Node => opset.reshape(opset.matMul(x, weight(seed)), opset.constant('i64', [4], [0, 0, H, D]), true);
 
-interface Variant { scale: 'divide' | 'multiply' | 'none'; mask: 'input' | 'causal' | 'none'; keyTransposeB?: boolean; softmaxAxis?: number; probsOutput?: boolean }
+interface Variant { scale: 'divide' | 'multiply' | 'none' | 'q-and-k'; mask: 'input' | 'causal' | 'none'; keyTransposeB?: boolean; softmaxAxis?: number; probsOutput?: boolean }
 
 /** A PyTorch-style self-attention block over x [B, S, H·D]. */
 function attentionModel(v: Variant): () => Model {
@@ -23,7 +23,10 @@ function attentionModel(v: Variant): () => Model {
     const q = opset.transpose(heads(x.output(0), 1), [0, 2, 1, 3]);
     const k = v.keyTransposeB ? opset.transpose(heads(x.output(0), 2), [0, 2, 1, 3]) : opset.transpose(heads(x.output(0), 2), [0, 2, 3, 1]);
     const value = opset.transpose(heads(x.output(0), 3), [0, 2, 1, 3]);
-    let scores = opset.matMul(q, k, { transposeB: v.keyTransposeB ?? false });
+    const root = opset.constant('f32', [], [Math.sqrt(1 / Math.sqrt(D))]);
+    let scores = v.scale === 'q-and-k'
+      ? opset.matMul(opset.multiply(q, root), opset.multiply(k, root), { transposeB: v.keyTransposeB ?? false })
+      : opset.matMul(q, k, { transposeB: v.keyTransposeB ?? false });
     if (v.scale === 'divide') scores = opset.divide(scores, opset.constant('f32', [], [Math.sqrt(D)]));
     if (v.scale === 'multiply') scores = opset.multiply(opset.constant('f32', [1], [0.3]), scores);
     if (v.mask === 'input') {
@@ -62,6 +65,8 @@ test('attention fusion: GPT-2 causal constant mask, transpose_b key, multiply sc
   assert.equal(count(tb, 'ScaledDotProductAttention'), 1);
   const unscaled = checkRewrite(attentionModel({ scale: 'none', mask: 'input' }), fuseAttention);
   assert.equal(count(unscaled, 'ScaledDotProductAttention'), 1);
+  const split = checkRewrite(attentionModel({ scale: 'q-and-k', mask: 'input' }), fuseAttention);
+  assert.deepEqual([count(split, 'ScaledDotProductAttention'), count(split, 'Multiply')], [1, 0]);
 });
 
 test('attention fusion leaves a softmax over another axis and probabilities that are also an output alone', () => {
