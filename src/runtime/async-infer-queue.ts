@@ -35,7 +35,7 @@ export class AsyncInferQueue<U = unknown> {
     if (!(compiledModel instanceof CompiledModel)) {
       throw new InputError('AsyncInferQueue(compiledModel, jobs?) needs a CompiledModel as its first argument');
     }
-    const count = jobs ?? Number(compiledModel.getProperty('OPTIMAL_NUMBER_OF_INFER_REQUESTS'));
+    const count = jobs ?? optimalRequests(compiledModel);
     if (!Number.isInteger(count) || count < 1) {
       throw new InputError(`AsyncInferQueue jobs must be a positive integer, got ${String(jobs ?? count)}`);
     }
@@ -122,4 +122,12 @@ export class AsyncInferQueue<U = unknown> {
     this.drained = [];
     for (const w of waiters) w();
   }
+}
+
+function optimalRequests(compiled: CompiledModel): number {
+  const names = compiled.getProperty('SUPPORTED_PROPERTIES');
+  if (!Array.isArray(names) || !names.includes('OPTIMAL_NUMBER_OF_INFER_REQUESTS')) {
+    throw new InputError(`device ${compiled.plugin.name} has no OPTIMAL_NUMBER_OF_INFER_REQUESTS; pass the number of jobs to AsyncInferQueue`);
+  }
+  return Number(compiled.getProperty('OPTIMAL_NUMBER_OF_INFER_REQUESTS'));
 }

@@ -102,7 +102,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
   if (model) describePorts(model, log);
 
   step(7, 'Loading the model to the device');
-  let t0 = performance.now();
+  const t0 = performance.now();
   const compiled = await core.compileModel(model ?? opts.model, device, config);
   const compileMs = performance.now() - t0;
   log(`[ INFO ] Compile model took ${compileMs.toFixed(2)} ms`);
