@@ -16,6 +16,7 @@ export class InferPool {
   private readonly idle: InferRequest[];
   private readonly waiting: Array<(r: InferRequest) => void> = [];
   private readonly drained: Array<() => void> = [];
+  /** Calls inside `run`: running an inference or waiting for a request. */
   private running = 0;
 
   constructor(compiled: CompiledModel, readonly size: number) {
@@ -55,9 +56,9 @@ export class InferPool {
   }
 
   private release(request: InferRequest): void {
+    this.running--;
     const next = this.waiting.shift();
     if (next) { next(request); return; }
-    this.running--;
     this.idle.push(request);
     if (this.running === 0) this.drained.splice(0).forEach((resolve) => resolve());
   }
