@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { Model } from '../core/model.js';
 import { Tensor } from '../core/tensor.js';
@@ -6,7 +7,6 @@ import { readModelBuffer, readModelFile } from '../frontends/read.js';
 import { readIR } from '../frontends/ir/index.js';
 import { availableDevices, findPlugin } from '../plugins/registry.js';
 import type { Properties, PropertyValue } from '../plugins/plugin.js';
-import { Readable } from 'node:stream';
 import { CompiledModel } from './compiled-model.js';
 import { compileWithCache, importExecutable } from './model-cache.js';
 import { CORE_PROPERTIES, validateProperties } from './properties.js';
