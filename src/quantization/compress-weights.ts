@@ -11,7 +11,7 @@ import { subtract } from '../ops/subtract.js';
 import { ignoredNodes, type IgnoredScope } from './ignored-scope.js';
 import { constantValue, matMulReductionAxis } from './layers.js';
 import {
-  quantizeWeight, relativeError, storageTypeOf, WEIGHT_COMPRESSION_MODES, type QuantizedWeight, type WeightCompressionMode,
+  packCodes, quantizeWeight, relativeError, storageTypeOf, WEIGHT_COMPRESSION_MODES, type QuantizedWeight, type WeightCompressionMode,
 } from './weight-quantization.js';
 
 export interface CompressWeightsOptions {
@@ -141,10 +141,10 @@ function decompressionSubgraph(g: WeightGroup, q: QuantizedWeight): Output {
   const base = g.source.node.type === 'Convert' ? g.source.node.inputValue(0).node.friendlyName : g.source.node.friendlyName;
   const named = (n: Node, suffix: string): Node => { n.setFriendlyName(`${base}/${suffix}`); return n; };
   const decompression = (n: Node): Node => { n.rtInfo = { ...n.rtInfo, decompression: { version: '0' } }; return n; };
-  const codes = named(constant(tensorFromNumbers(storage, q.shape, q.codes)), storage);
+  const codes = named(constant(new Tensor(storage, q.shape, packCodes(q.mode, q.codes))), storage);
   let x = decompression(convert(codes, type, `${base}/convert`)).output(0);
   if (q.zeroPoint) {
-    const zp = named(constant(tensorFromNumbers(storage, q.scaleShape, q.zeroPoint)), 'zero_point');
+    const zp = named(constant(new Tensor(storage, q.scaleShape, packCodes(q.mode, q.zeroPoint))), 'zero_point');
     const zpFloat = decompression(convert(zp, type, `${base}/zero_point/convert`));
     x = decompression(subtract(x, zpFloat, {}, `${base}/subtract`)).output(0);
   }

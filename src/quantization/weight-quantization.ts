@@ -79,6 +79,19 @@ export function quantizeWeight(value: Tensor, first: number, last: number, group
   return { mode, codes, shape: qShape, scale, zeroPoint, scaleShape };
 }
 
+/**
+ * Integer codes as the storage of a `storageTypeOf(mode)` tensor: bytes for u8/i8, and for u4/i4
+ * two codes a byte, the first in the low nibble (OpenVINO's packing).
+ */
+export function packCodes(mode: WeightCompressionMode, codes: Int32Array): Uint8Array | Int8Array {
+  const type = storageTypeOf(mode);
+  if (type === 'i8') return Int8Array.from(codes);
+  if (type === 'u8') return Uint8Array.from(codes);
+  const out = new Uint8Array((codes.length + 1) >> 1);
+  for (let i = 0; i < codes.length; i++) out[i >> 1]! |= (codes[i]! & 0xf) << ((i & 1) * 4);
+  return out;
+}
+
 /** The dequantized weight, element by element in the original order. */
 export function dequantizeWeight(q: QuantizedWeight): Float64Array {
   const { codes, scale, zeroPoint, shape, scaleShape } = q;
