@@ -51,7 +51,7 @@ function inferAttention(inputs: readonly InputInfo[], ctx: OpContext): PartialSh
  */
 function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined, scale: number, causal: boolean): Tensor {
   const [qs, ks, vs] = [q.getShape(), k.getShape(), v.getShape()];
-  const [L, E] = qs.slice(-2) as [number, number];
+  const [L, E] = [qs[qs.length - 2]!, qs[qs.length - 1]!];
   const S = ks[ks.length - 2]!;
   const Ev = vs[vs.length - 1]!;
   const batch = broadcastStatic(broadcastStatic(qs.slice(0, -2), ks.slice(0, -2)), vs.slice(0, -2));

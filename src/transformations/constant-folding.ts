@@ -2,7 +2,7 @@
 // like ShapeOf of a static shape) becomes a Constant computed with the op's reference kernel.
 import { byteSize, isFloatType, type ElementType } from '../core/element-type.js';
 import { InputError } from '../core/errors.js';
-import type { Model } from '../core/model.js';
+import { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import type { EvalContext, InputInfo } from '../core/op.js';
 import type { Tensor } from '../core/tensor.js';
@@ -37,7 +37,7 @@ export function isDecompressionConvert(n: Node): boolean {
     isFloatType(n.output(0).elementType) && n.output(0).elementType !== src.elementType;
 }
 
-const hasBody = (n: Node): boolean => Object.values(n.attrs).some((v) => v !== null && typeof v === 'object' && 'getOrderedOps' in v);
+const hasBody = (n: Node): boolean => Object.values(n.attrs).some((v) => v instanceof Model);
 
 const tensorBytes = (type: ElementType, elements: number): number => (type === 'string' ? 0 : byteSize(type, elements));
 

@@ -2,11 +2,12 @@
 // still sits among its producers' consumers; cutting those links makes consumer counts (which
 // fusions check) exact and lets the dead nodes be collected.
 import type { Model } from '../core/model.js';
+import type { Node } from '../core/node.js';
 
-/** Disconnects every node the model's results and sinks do not reach; returns how many went. */
+/** Disconnects the nodes the model's results and sinks do not reach from the live ones; returns how many were cut off. */
 export function eliminateDeadCode(model: Model): number {
   const live = new Set(model.getOrderedOps());
-  const dead = new Set<unknown>();
+  const dead = new Set<Node>();
   for (const n of live) {
     for (const o of n.outputs) {
       for (const input of [...o.targets]) {

@@ -2,17 +2,14 @@
 // single-use checks, and a replace that keeps provenance (friendly name, rt_info, tensor names).
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
-import { Tensor, tensorFromNumbers, toNumbers, type TypedArray } from '../core/tensor.js';
+import { tensorFromNumbers, toNumbers, type Tensor } from '../core/tensor.js';
 import { constant } from '../ops/constant.js';
 
 /** The value of a Constant output with its declared shape, or undefined for any other producer. */
 export function constantOf(o: Output): Tensor | undefined {
   if (o.node.type !== 'Constant') return undefined;
-  const value = o.node.attrs['value'];
-  if (!(value instanceof Tensor)) return undefined;
-  const shape = o.partialShape.isStatic() ? o.partialShape.toShape() : value.getShape();
-  if (shape.join() === value.getShape().join() || value.getElementType() === 'string') return value;
-  return new Tensor(value.getElementType(), shape, value.data as TypedArray);
+  // The Constant op hands out its value reshaped to the declared shape, whatever its size.
+  return o.knownValue ?? o.node.op.evaluateKnown?.([], o.node.attrs)?.[0];
 }
 
 /** The single number a one-element constant holds (any rank), or undefined. */

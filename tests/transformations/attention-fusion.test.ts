@@ -70,7 +70,8 @@ test('attention fusion: GPT-2 causal constant mask, transpose_b key, multiply sc
 });
 
 test('attention fusion leaves a softmax over another axis and probabilities that are also an output alone', () => {
-  for (const v of [{ scale: 'divide', mask: 'input', softmaxAxis: 2 }, { scale: 'divide', mask: 'input', probsOutput: true }] as Variant[]) {
+  const variants: Variant[] = [{ scale: 'divide', mask: 'input', softmaxAxis: 2 }, { scale: 'divide', mask: 'input', probsOutput: true }];
+  for (const v of variants) {
     const m = attentionModel(v)();
     const before = histogram(m);
     assert.equal(fuseAttention(m), 0);
