@@ -34,7 +34,8 @@ function hardGate(o: Output): [Output, Node[]] | undefined {
 /** Whether `n` divides `v` by 6 or multiplies it by 1/6. */
 function isSixth(n: Node, v: Output): boolean {
   if (n.type === 'Divide') return sourceOf(n, 0) === v && scalarFor(sourceOf(n, 1), v) === 6;
-  return commutedOperands(n, 'Multiply', (a, c) => a === v && Math.abs((scalarFor(c, v) ?? 0) - 1 / 6) < 1e-6) !== undefined;
+  // 1/6 rounds differently in f16 and f32 constants: compare with a relative tolerance.
+  return commutedOperands(n, 'Multiply', (a, c) => a === v && Math.abs((scalarFor(c, v) ?? 0) * 6 - 1) < 1e-3) !== undefined;
 }
 
 /** x · g where g is `gate`, matched from `gate`'s single consumer. */

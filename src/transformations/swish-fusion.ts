@@ -1,5 +1,5 @@
-// Swish fusion: x · Sigmoid(x) → Swish-4(x), and x · Sigmoid(β · x) → Swish-4(x, β) for a
-// one-element constant β.
+// Swish fusion: x · Sigmoid(x) → Swish-4(x), x · Sigmoid(β · x) → Swish-4(x, β) for a
+// one-element constant β, and x / (1 + Exp(−x)) → Swish-4(x).
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { swish } from '../ops/swish.js';
@@ -28,11 +28,24 @@ function fuseAt(mul: Node): boolean {
   return replaceOutput(mul.output(0), fused.output(0), matched, betaNode ? [betaNode, fused] : [fused]);
 }
 
+/** x / (1 + Exp(Negative(x))) → Swish(x). */
+function fuseDivisionAt(div: Node): boolean {
+  const [x, denominator] = [sourceOf(div, 0), sourceOf(div, 1)];
+  if (!singleUse(denominator)) return false;
+  const sum = commutedOperands(denominator.node, 'Add', (e, one) => e.node.type === 'Exp' && scalarFor(one, x) === 1);
+  if (!sum || !singleUse(sum[0])) return false;
+  const negated = sourceOf(sum[0].node, 0);
+  if (negated.node.type !== 'Negative' || sourceOf(negated.node, 0) !== x || !singleUse(negated)) return false;
+  const fused = swish(x);
+  return replaceOutput(div.output(0), fused.output(0), [negated.node, sum[0].node, denominator.node, div], [fused]);
+}
+
 /** Replaces every x · Sigmoid(x) (or Sigmoid(β · x)) by Swish-4; returns how many. */
 export function fuseSwish(model: Model, options: PassOptions = {}): number {
   let count = 0;
   for (const n of model.getOrderedOps()) {
-    if (n.type === 'Multiply' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
+    if (n.output(0).targets.size === 0) continue;
+    if (n.type === 'Multiply' ? fuseAt(n) : n.type === 'Divide' && fuseDivisionAt(n)) count++;
   }
   return finishPass(model, count, options);
 }

@@ -24,6 +24,8 @@ test('Swish fusion: x·Sigmoid(x) and x·Sigmoid(β·x) become Swish-4', () => {
   assert.equal(count(fused, 'Swish'), 1);
   const swish = fused.getOrderedOps().find((n) => n.type === 'Swish')!;
   assert.equal(swish.inputs.length, 2);
+  fused = checkRewrite(model((x) => opset.divide(x, opset.add(c(1), opset.exp(opset.negative(x))))), fuseSwish);
+  assert.deepEqual(Object.keys(histogram(fused)).sort(), ['Parameter', 'Result', 'Swish']);
 });
 
 test('Swish fusion leaves Sigmoid of another tensor and a shared Sigmoid alone', () => {
@@ -63,6 +65,9 @@ test('HSwish fusion: x·ReLU6(x+3)/6 in each grouping and ReLU6 spelling becomes
 test('HSigmoid fusion: ReLU6(x+3)/6 alone becomes HSigmoid-5; x·HSigmoid(x) becomes HSwish', () => {
   const fused = checkRewrite(model((x) => opset.divide(opset.clamp(opset.add(x, c(3)), { min: 0, max: 6 }), c(6))), fuseHSwish);
   assert.equal(count(fused, 'HSigmoid'), 1);
+  // 1/6 as an f16 constant (0.16663) converted to f32, as in half-precision exports.
+  const sixthF16 = checkRewrite(model((x) => opset.multiply(opset.clamp(opset.add(x, c(3)), { min: 0, max: 6 }), c(0.16663))), fuseHSwish, { rtol: 1e-3, atol: 1e-3 });
+  assert.equal(count(sixthF16, 'HSigmoid'), 1);
   const product = checkRewrite(model((x) => opset.multiply(x, opset.hSigmoid(x))), fuseHSwish);
   assert.equal(count(product, 'HSwish'), 1);
   assert.equal(count(product, 'HSigmoid'), 0);
@@ -72,6 +77,7 @@ test('HSwish fusion leaves x+2, /5 and plain ReLU6 (MobileNet-v2) alone', () => 
   const cases = [
     model((x) => opset.divide(opset.multiply(x, opset.clamp(opset.add(x, c(2)), { min: 0, max: 6 })), c(6))),
     model((x) => opset.divide(opset.multiply(x, opset.clamp(opset.add(x, c(3)), { min: 0, max: 6 })), c(5))),
+    model((x) => opset.multiply(opset.multiply(x, opset.clamp(opset.add(x, c(3)), { min: 0, max: 6 })), c(0.17))),
     model((x) => opset.minimum(opset.maximum(opset.add(x, opset.constant('f32', [1, 7], [1, 2, 3, 4, 5, 6, 7])), c(0)), c(6))),
   ];
   for (const build of cases) {
