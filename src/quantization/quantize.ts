@@ -92,6 +92,8 @@ export async function quantize(model: Model, calibration: CalibrationDataset, op
 export async function quantizeLayers(model: Model, calibration: CalibrationDataset | CalibrationSubset, options: QuantizeOptions = {}): Promise<QuantizationResult> {
   const opts = resolveOptions(options);
   const subset = calibration instanceof CalibrationSubset ? calibration : new CalibrationSubset(calibration, opts.subsetSize);
+  const existing = model.getOrderedOps().find((n) => n.type === 'FakeQuantize');
+  if (existing) throw new InputError(`model "${model.getFriendlyName()}" is already quantized (FakeQuantize "${existing.friendlyName}")`);
   const q = model.clone();
   const ignored = ignoredNodes(q, options.ignoredScope);
   if (opts.transformer && opts.smoothQuantAlpha >= 0) {

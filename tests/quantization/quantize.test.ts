@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError, Model, Tensor, opset, quantize, type Node } from '../../src/index.js';
 import { randomArray } from '../util/assert.js';
+import { percentiles } from '../../src/quantization/statistics.js';
 import { toNumbers } from '../../src/core/tensor.js';
 import { convNet, cosine, nodeNamed, nodesOfType, randomInputs, runModel, transformerNet } from './nets.js';
 
@@ -12,7 +13,11 @@ const fqOn = (m: Model, name: string, i: number): Node | undefined => {
   const src = nodeNamed(m, name).inputValue(i).node;
   return src.type === 'FakeQuantize' ? src : undefined;
 };
-const values = (n: Node, i: number): number[] => Array.from(toNumbers(n.inputValue(i).node.attrs['value'] as never));
+const values = (n: Node, i: number): number[] => {
+  const v = n.inputValue(i).node.attrs['value'];
+  assert.ok(v instanceof Tensor, 'a constant input');
+  return Array.from(toNumbers(v));
+};
 
 test('quantize puts FakeQuantize on the weights and activation inputs of convolutions and MatMuls', async () => {
   const model = convNet();
@@ -36,7 +41,7 @@ test('weight ranges are symmetric, one per output channel, from the weight\'s ow
   const q = await quantize(model, randomInputs(model, 8, 2), opts);
   const conv = fqOn(q, 'conv2', 1)!;
   assert.deepEqual(conv.inputValue(1).shape, [8, 1, 1, 1]);
-  const w = Array.from(toNumbers(nodeNamed(model, 'conv2').inputValue(1).node.attrs['value'] as never));
+  const w = values(nodeNamed(model, 'conv2'), 1);
   const high = values(conv, 2), low = values(conv, 1);
   for (let o = 0; o < 8; o++) {
     const max = Math.max(...w.slice(o * 72, (o + 1) * 72).map(Math.abs));
@@ -151,6 +156,7 @@ test('calibration data may be a generator or async iterable; subsetSize caps how
   await assert.rejects(quantize(model, [], opts), (e: Error) => e instanceof InputError && /empty/.test(e.message));
   await assert.rejects(quantize(model, data, { ...opts, subsetSize: 0 }), InputError);
   await assert.rejects(quantize(model, data, { ...opts, preset: 'fast' as never }), InputError);
+  await assert.rejects(quantize(fromArray, data, opts), (e: Error) => e instanceof InputError && /already quantized/.test(e.message));
 });
 
 test('range estimators: minmax ⊇ mean_minmax, and percentile clips an outlier', async () => {
@@ -163,4 +169,18 @@ test('range estimators: minmax ⊇ mean_minmax, and percentile clips an outlier'
   assert.ok(Math.abs(mm - 40) < 1e-9, `minmax keeps the outlier: ${mm}`);
   assert.ok(mean < mm && mean > 1, `mean_minmax: ${mean}`);
   assert.ok(pct < mean, `percentile: ${pct}`);
+});
+
+test('percentiles match a sorted reference, interpolating between neighbours', () => {
+  const data = randomArray(10001, 77, -5, 5);
+  const sorted = Float64Array.from(data).sort();
+  for (const p of [99, 99.99, 75, 100]) {
+    const pos = (p / 100) * (sorted.length - 1), i = Math.floor(pos), f = pos - i;
+    const high = i + 1 < sorted.length ? sorted[i]! * (1 - f) + sorted[i + 1]! * f : sorted[i]!;
+    const lowPos = ((100 - p) / 100) * (sorted.length - 1), li = Math.floor(lowPos), lf = lowPos - li;
+    const low = sorted[li]! * (1 - lf) + sorted[li + 1]! * lf;
+    const [gotLow, gotHigh] = percentiles(data, p);
+    assert.ok(Math.abs(gotHigh - high) < 1e-12 && Math.abs(gotLow - low) < 1e-12, `p=${p}: [${gotLow}, ${gotHigh}] vs [${low}, ${high}]`);
+  }
+  assert.deepEqual(percentiles(Float32Array.of(Number.NaN, 2, Infinity), 99), [2, 2]);
 });
