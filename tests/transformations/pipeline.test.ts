@@ -105,3 +105,39 @@ test('pipeline on a conv block: BatchNorm folds, HSwish fuses, numerics hold', (
     assert.deepEqual(histogram(model), { Parameter: 1, Constant: 2, Convolution: 1, Add: 1, HSwish: 1, Result: 1 });
   });
 });
+
+test('pipeline on an ONNX self-attention block (PyTorch layout, dynamic batch) fuses one SDPA', () => {
+  const [S, H, D] = [4, 2, 4];
+  const w = (seed: number): ReturnType<typeof f32> => f32([H * D, H * D], randomArray(H * D * H * D, seed, -0.5, 0.5));
+  const bytes = onnxModel({
+    opset: 17,
+    inputs: [{ name: 'x', dims: ['batch', S, H * D] }, { name: 'mask', dims: ['batch', 1, 1, S] }],
+    outputs: [{ name: 'y', dims: ['batch', S, H * D] }],
+    initializers: [['wq', w(1)], ['wk', w(2)], ['wv', w(3)], ['heads', i64([4], [0, 0, H, D])], ['merged', i64([3], [0, 0, H * D])], ['scale', f32([], [Math.sqrt(D)])]],
+    nodes: [
+      ...['q', 'k', 'v'].flatMap((n) => [
+        { op: 'MatMul', inputs: ['x', `w${n}`], outputs: [`${n}_p`] },
+        { op: 'Reshape', inputs: [`${n}_p`, 'heads'], outputs: [`${n}_h`] },
+        { op: 'Transpose', inputs: [`${n}_h`], outputs: [`${n}_t`], attrs: [intsAttr('perm', n === 'k' ? [0, 2, 3, 1] : [0, 2, 1, 3])] },
+      ]),
+      { op: 'MatMul', inputs: ['q_t', 'k_t'], outputs: ['qk'] },
+      { op: 'Div', inputs: ['qk', 'scale'], outputs: ['qk_s'] },
+      { op: 'Add', inputs: ['qk_s', 'mask'], outputs: ['qk_m'] },
+      { op: 'Softmax', inputs: ['qk_m'], outputs: ['p'], attrs: [intAttr('axis', -1)] },
+      { op: 'MatMul', inputs: ['p', 'v_t'], outputs: ['ctx'] },
+      { op: 'Transpose', inputs: ['ctx'], outputs: ['ctx_t'], attrs: [intsAttr('perm', [0, 2, 1, 3])] },
+      { op: 'Reshape', inputs: ['ctx_t', 'merged'], outputs: ['y'] },
+    ],
+  });
+  const model = core.readModelSync(bytes);
+  const stats = commonTransformations(model);
+  assert.equal(stats.attentionFusion, 1);
+  const h = histogram(model);
+  assert.deepEqual([h['ScaledDotProductAttention'], h['Softmax'] ?? 0, h['MatMul']], [1, 0, 3]);
+  assert.equal(model.output(0).partialShape.toString(), '[?,4,8]');
+  const original = core.readModelSync(bytes);
+  original.reshape({ x: [3, S, H * D], mask: [3, 1, 1, S] });
+  model.reshape({ x: [3, S, H * D], mask: [3, 1, 1, S] });
+  const inputs = randomInputs(original, 3);
+  assertTensor(runTemplate(model, inputs)[0]!, runTemplate(original, inputs)[0]!, { rtol: 1e-4, atol: 1e-5 });
+});
