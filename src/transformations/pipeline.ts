@@ -32,7 +32,7 @@ export interface TransformationStats {
 export type PassName = Exclude<keyof TransformationStats, 'rounds' | 'hSigmoidFusion'>;
 
 export interface TransformationOptions extends ConstantFoldingOptions {
-  /** Passes to skip (dead code elimination always runs). */
+  /** Passes to skip (dead code elimination always runs; hSwishFusion covers HSigmoid too). */
   disable?: readonly PassName[];
   /** Most rounds before stopping short of a fixed point; 10 by default. */
   maxRounds?: number;
@@ -70,11 +70,14 @@ export function commonTransformations(model: Model, options: TransformationOptio
     changed += run('geluFusion', () => fuseGelu(model, quiet));
     changed += run('layerNormFusion', () => fuseLayerNorm(model, quiet));
     changed += run('swishFusion', () => fuseSwish(model, quiet));
+    let hSigmoids = 0;
     changed += run('hSwishFusion', () => {
       const r = fuseHSwish(model, quiet);
-      stats.hSigmoidFusion += r.hSigmoid;
-      return r.hSwish + r.hSigmoid;
+      hSigmoids = r.hSigmoid;
+      return r.hSwish;
     });
+    stats.hSigmoidFusion += hSigmoids;
+    changed += hSigmoids;
     changed += run('softmaxFusion', () => fuseSoftmax(model, quiet));
     changed += run('attentionFusion', () => fuseAttention(model, quiet));
     stats.deadCode += eliminateDeadCode(model);
