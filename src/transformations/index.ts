@@ -11,4 +11,5 @@ export { fuseLayerNorm } from './layer-norm-fusion.js';
 export { fuseSoftmax } from './softmax-fusion.js';
 export { fuseSwish } from './swish-fusion.js';
 export { fuseHSwish } from './hswish-fusion.js';
+export { fuseClamp } from './clamp-fusion.js';
 export { fuseAttention } from './attention-fusion.js';

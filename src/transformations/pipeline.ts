@@ -5,6 +5,7 @@ import { foldConstants, type ConstantFoldingOptions } from './constant-folding.j
 import { eliminateDeadCode } from './dead-code-elimination.js';
 import { fuseAttention } from './attention-fusion.js';
 import { fuseBatchNorm } from './batch-norm-fusion.js';
+import { fuseClamp } from './clamp-fusion.js';
 import { fuseGelu } from './gelu-fusion.js';
 import { fuseHSwish } from './hswish-fusion.js';
 import { fuseLayerNorm } from './layer-norm-fusion.js';
@@ -24,6 +25,7 @@ export interface TransformationStats {
   swishFusion: number;
   hSwishFusion: number;
   hSigmoidFusion: number;
+  clampFusion: number;
   attentionFusion: number;
   /** Rounds run until a fixed point (or the round limit). */
   rounds: number;
@@ -40,14 +42,15 @@ export interface TransformationOptions extends ConstantFoldingOptions {
 
 const emptyStats = (): TransformationStats => ({
   deadCode: 0, constantFolding: 0, transposeElimination: 0, batchNormFusion: 0, geluFusion: 0, layerNormFusion: 0,
-  softmaxFusion: 0, swishFusion: 0, hSwishFusion: 0, hSigmoidFusion: 0, attentionFusion: 0, rounds: 0,
+  softmaxFusion: 0, swishFusion: 0, hSwishFusion: 0, hSigmoidFusion: 0, clampFusion: 0, attentionFusion: 0, rounds: 0,
 });
 
 /**
  * Runs the common transformations on `model` in place until a round changes nothing, and returns
  * how many rewrites each pass made. Order per round: fold constants (ShapeOf chains included),
- * drop redundant transposes and reshapes, fold BatchNorm into convolutions, fuse activations,
- * normalizations and softmax, then attention (which needs the fused Softmax).
+ * drop redundant transposes and reshapes, fold BatchNorm into convolutions, fuse activations
+ * (HSwish before Clamp, since ReLU6 spelled Minimum/Maximum is part of HSwish), normalizations
+ * and softmax, then attention (which needs the fused Softmax).
  */
 export function commonTransformations(model: Model, options: TransformationOptions = {}): TransformationStats {
   const stats = emptyStats();
@@ -78,6 +81,7 @@ export function commonTransformations(model: Model, options: TransformationOptio
     });
     stats.hSigmoidFusion += hSigmoids;
     changed += hSigmoids;
+    changed += run('clampFusion', () => fuseClamp(model, quiet));
     changed += run('softmaxFusion', () => fuseSoftmax(model, quiet));
     changed += run('attentionFusion', () => fuseAttention(model, quiet));
     stats.deadCode += eliminateDeadCode(model);
