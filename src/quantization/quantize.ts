@@ -101,56 +101,15 @@ export async function quantizeLayers(model: Model, calibration: CalibrationDatas
   }
   const layers = q.getOrderedOps().filter((n) => !ignored.has(n)).map(layerPorts).filter((p): p is LayerPorts => p !== undefined);
 
-  const rangeStats = new Map<Output, TensorStatistics>();
-  const taps: Tap[] = [];
-  const tap = (output: Output, stats: TensorStatistics): void => { taps.push({ output, observe: (t: Tensor) => stats.update(t) }); };
-  for (const layer of layers) {
-    for (const i of layer.activations) {
-      const src = layer.node.inputValue(i);
-      if (rangeStats.has(src)) continue;
-      const stats = new TensorStatistics({ range: { estimator: opts.rangeEstimator, percentile: opts.percentile } });
-      rangeStats.set(src, stats);
-      tap(src, stats);
-    }
-  }
-  const biasItems: BiasCorrectionItem[] = [];
-  if (opts.fastBiasCorrection) {
-    for (const layer of layers) {
-      const bias = layer.activations.length === 1 && layer.weights.length > 0 ? findBias(layer.node) : undefined;
-      const input = layer.node.inputValue(layer.activations[0]!);
-      if (!bias || !input.partialShape.isRankStatic()) continue;
-      const inputAxis = activationChannelAxis(layer.node, layer.activations[0]!, input.partialShape.rank);
-      const inputStats = new TensorStatistics({ channelAxis: inputAxis, channelMean: true });
-      tap(input, inputStats);
-      biasItems.push({ layer: layer.node, bias, input, inputIndex: layer.activations[0]!, inputAxis, inputStats });
-    }
-  }
+  const rangeStats = activationStatistics(layers, opts);
+  const biasItems = opts.fastBiasCorrection ? biasCorrectionItems(layers) : [];
+  const taps: Tap[] = [
+    ...[...rangeStats].map(([output, stats]) => tapOf(output, stats)),
+    ...biasItems.map((b) => tapOf(b.input, b.inputStats)),
+  ];
   if (taps.length > 0) await runWithTaps(q, taps, subset, { device: opts.device, label: 'Statistics collection' });
 
-  const inserted = new Set<Node>();
-  const record = new Map<Node, QuantizedLayer>(layers.map((l) => [l.node, { node: l.node, inputs: [] }]));
-  // One FakeQuantize per activation tensor, shared by every quantized layer that reads it.
-  const readers = new Map<Output, Input[]>();
-  for (const layer of layers) {
-    for (const i of layer.activations) {
-      const src = layer.node.inputValue(i);
-      readers.set(src, [...(readers.get(src) ?? []), layer.node.input(i)]);
-    }
-  }
-  for (const [src, inputs] of readers) {
-    const params = activationQuantizer(rangeStats.get(src)!.range(), opts.preset === 'performance');
-    const edits = quantizeInputs(src, inputs, params, `${src.node.friendlyName}/fq_output_${src.index}`);
-    for (const e of edits) { record.get(e.input.node)!.inputs.push(e); inserted.add(e.quantized.node); }
-  }
-  for (const layer of layers) {
-    for (const w of layer.weights) {
-      const src = layer.node.inputValue(w.index);
-      const [edit] = quantizeInputs(src, [layer.node.input(w.index)], weightQuantizer(w.value, w.reductionAxes),
-        `${layer.node.friendlyName}/fq_weights_${w.index}`);
-      record.get(layer.node)!.inputs.push(edit!);
-      inserted.add(edit!.quantized.node);
-    }
-  }
+  const { record, inserted } = insertQuantizers(layers, rangeStats, opts.preset);
   q.validate();
   if (biasItems.length > 0) {
     for (const edit of await correctBiases(biasItems, inserted, opts.device)) {
@@ -167,4 +126,64 @@ export async function quantizeLayers(model: Model, calibration: CalibrationDatas
     },
   };
   return { model: q, layers: [...record.values()].filter((l) => l.inputs.length > 0) };
+}
+
+const tapOf = (output: Output, stats: TensorStatistics): Tap => ({ output, observe: (t: Tensor) => stats.update(t) });
+
+/** One range statistic per activation tensor that a quantized layer reads. */
+function activationStatistics(layers: readonly LayerPorts[], opts: Resolved): Map<Output, TensorStatistics> {
+  const stats = new Map<Output, TensorStatistics>();
+  for (const layer of layers) {
+    for (const i of layer.activations) {
+      const src = layer.node.inputValue(i);
+      if (!stats.has(src)) stats.set(src, new TensorStatistics({ range: { estimator: opts.rangeEstimator, percentile: opts.percentile } }));
+    }
+  }
+  return stats;
+}
+
+/** Layers with one activation input, weights and a per-channel bias, with a per-channel mean of that input to gather. */
+function biasCorrectionItems(layers: readonly LayerPorts[]): BiasCorrectionItem[] {
+  const items: BiasCorrectionItem[] = [];
+  for (const layer of layers) {
+    if (layer.activations.length !== 1 || layer.weights.length === 0) continue;
+    const inputIndex = layer.activations[0]!;
+    const input = layer.node.inputValue(inputIndex);
+    const bias = findBias(layer.node);
+    if (!bias || !input.partialShape.isRankStatic()) continue;
+    const inputAxis = activationChannelAxis(layer.node, inputIndex, input.partialShape.rank);
+    const inputStats = new TensorStatistics({ channelAxis: inputAxis, channelMean: true });
+    items.push({ layer: layer.node, bias, input, inputIndex, inputAxis, inputStats });
+  }
+  return items;
+}
+
+/**
+ * Inserts the FakeQuantizes: one per activation tensor, shared by every quantized layer that reads
+ * it, and one per weight input.
+ */
+function insertQuantizers(layers: readonly LayerPorts[], rangeStats: ReadonlyMap<Output, TensorStatistics>, preset: Preset) {
+  const inserted = new Set<Node>();
+  const record = new Map<Node, QuantizedLayer>(layers.map((l) => [l.node, { node: l.node, inputs: [] }]));
+  const keep = (edits: QuantizedInput[]): void => {
+    for (const e of edits) { record.get(e.input.node)!.inputs.push(e); inserted.add(e.quantized.node); }
+  };
+  const readers = new Map<Output, Input[]>();
+  for (const layer of layers) {
+    for (const i of layer.activations) {
+      const src = layer.node.inputValue(i);
+      readers.set(src, [...(readers.get(src) ?? []), layer.node.input(i)]);
+    }
+  }
+  for (const [src, inputs] of readers) {
+    const params = activationQuantizer(rangeStats.get(src)!.range(), preset === 'performance');
+    keep(quantizeInputs(src, inputs, params, `${src.node.friendlyName}/fq_output_${src.index}`));
+  }
+  for (const layer of layers) {
+    for (const w of layer.weights) {
+      const src = layer.node.inputValue(w.index);
+      keep(quantizeInputs(src, [layer.node.input(w.index)], weightQuantizer(w.value, w.reductionAxes), `${layer.node.friendlyName}/fq_weights_${w.index}`));
+    }
+  }
+  return { record, inserted };
 }
