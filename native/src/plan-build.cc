@@ -2,6 +2,7 @@
 // appears only where a step cannot read the layout its producer wrote.
 #include "plan.h"
 
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -17,6 +18,21 @@ struct StepError {
   std::string message;
   bool unimplemented;
 };
+
+// dims, strides and inner blocks of a descriptor, for error messages.
+std::string describe(const memory::desc& md) {
+  const auto& d = md.data;
+  std::string s = "dims";
+  for (int i = 0; i < d.ndims; i++) s += (i ? "x" : " ") + std::to_string(d.dims[i]);
+  if (d.format_kind != dnnl_blocked) return s + " (not blocked: kind " + std::to_string(d.format_kind) + ")";
+  s += " strides";
+  for (int i = 0; i < d.ndims; i++) s += (i ? "," : " ") + std::to_string(d.format_desc.blocking.strides[i]);
+  for (int i = 0; i < d.format_desc.blocking.inner_nblks; i++) {
+    s += " block" + std::to_string(d.format_desc.blocking.inner_idxs[i]) + ":" + std::to_string(d.format_desc.blocking.inner_blks[i]);
+  }
+  if (d.extra.flags) s += " extra-flags " + std::to_string(d.extra.flags);
+  return s;
+}
 
 dnnl::algorithm eltwiseAlgorithm(const std::string& name) {
   static const std::unordered_map<std::string, dnnl::algorithm> table = {
@@ -152,7 +168,20 @@ class Builder {
     memory::desc src = mdOf(from), dst = mdOf(to);
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    dnnl::reorder::primitive_desc pd(cpuEngine(), src, cpuEngine(), dst, attr);
+    dnnl::reorder::primitive_desc pd;
+    try {
+      pd = dnnl::reorder::primitive_desc(cpuEngine(), src, cpuEngine(), dst, attr);
+    } catch (const dnnl::error&) {
+      // Not every pair of blocked layouts has a direct reorder; row-major is reachable from both.
+      const memory::desc rowMajor = plainDesc(slot(from).dims);
+      if (src == rowMajor || dst == rowMajor) {
+        throw StepError{"no reorder from " + describe(src) + " to " + describe(dst), true};
+      }
+      int mid = scratch(rowMajor);
+      reorder(from, mid);
+      reorder(mid, to);
+      return;
+    }
     add(dnnl::reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, {}, pd.scratchpad_desc());
   }
 
@@ -169,7 +198,11 @@ class Builder {
     touch(id);
     memory out(want, cpuEngine());
     memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
-    dnnl::reorder(user, out).execute(cpuStream(), user, out);
+    try {
+      dnnl::reorder(user, out).execute(cpuStream(), user, out);
+    } catch (const dnnl::error&) {
+      throw StepError{"cannot pack weights from " + describe(userMd) + " to " + describe(want), true};
+    }
     cpuStream().wait();
     return out;
   }
@@ -196,7 +229,7 @@ class Builder {
         po.append_eltwise(1.f, eltwiseAlgorithm(str(e, "algorithm")), static_cast<float>(num(e, "alpha")),
                           static_cast<float>(num(e, "beta")));
       } else if (kind == "sum") {
-        if (out.sum >= 0 || i != 0) throw StepError{"a residual sum must be the first post-op", false};
+        if (out.sum >= 0) throw StepError{"a step takes at most one residual sum", true};
         out.sum = slotField(e, "src");
         touch(out.sum);
         po.append_sum(1.f);

@@ -13,6 +13,7 @@
 #include "common.h"
 
 #include <climits>
+#include <deque>
 #include <vector>
 
 namespace tsvino {
@@ -44,7 +45,8 @@ struct PlanOp {
 };
 
 struct Plan {
-  std::vector<Slot> slots;
+  // A deque: builders hold references to slots while scratch slots are appended.
+  std::deque<Slot> slots;
   std::vector<PlanOp> ops;
   std::vector<std::string> stepKinds;  // per step, the kernel that runs it (for profiling)
   size_t stepCount = 0;

@@ -27,8 +27,9 @@ const MAX_BUILD_ATTEMPTS = 24;
 
 export function compilePlan(model: Model, addon: NativeAddon, threads: number, jsKernel: KernelOverride): CompiledPlan {
   const denied = new Set<Node>();
+  const unfused = new Set<Node>();
   for (let attempt = 0; attempt < MAX_BUILD_ATTEMPTS; attempt++) {
-    const lowered = lowerModel(model, denied);
+    const lowered = lowerModel(model, denied, unfused);
     let plan: PlanHandle;
     try {
       plan = addon.createPlan(lowered.desc);
@@ -36,7 +37,10 @@ export function compilePlan(model: Model, addon: NativeAddon, threads: number, j
       const err = e as PlanBuildError;
       const node = err.step === undefined ? undefined : lowered.stepNodes[err.step];
       if (!node || denied.has(node)) throw e;
-      denied.add(node);
+      // oneDNN may refuse a post-op chain it would run unfused: first split the step, then give up on it.
+      const fused = [...lowered.fusedInto].filter(([, step]) => step === err.step).map(([n]) => n);
+      if (fused.length) fused.forEach((n) => unfused.add(n));
+      else denied.add(node);
       continue;
     }
     return new PlanExecutor(model, lowered, addon, plan, threads, jsKernel);

@@ -142,7 +142,7 @@ function lowerBiasOrPostOp(node: Node, l: Lowering, spec: { algorithm: BinaryAlg
       l.absorb(node, host);
       return true;
     }
-    if (spec.algorithm === 'add' && !c && sameShape(operandDims, out) && host.post.length === 0) {
+    if (spec.algorithm === 'add' && !c && sameShape(operandDims, out) && !host.post.some((p) => p.kind === 'sum')) {
       const src = l.slotOf(operand!);
       if (src === undefined) return false;
       l.absorb(node, host, { kind: 'sum', src });

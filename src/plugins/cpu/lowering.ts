@@ -51,7 +51,7 @@ export class Lowering {
   private readonly constSlots = new Map<Tensor, Map<string, number>>();
   private segmentStart = 0;
 
-  constructor(private readonly model: Model, private readonly denied: ReadonlySet<Node>) {}
+  constructor(private readonly model: Model, private readonly denied: ReadonlySet<Node>, private readonly unfused: ReadonlySet<Node>) {}
 
   run(): LoweredModel {
     const params = this.model.parameters;
@@ -186,6 +186,7 @@ export class Lowering {
    * `consumer`, is no model output, and the step writes `o`'s slot itself.
    */
   fusableProducer<K extends PlanStep['kind']>(o: Output, consumer: Node, kinds: readonly K[]): Extract<PlanStep, { kind: K }> | undefined {
+    if (this.unfused.has(consumer)) return undefined;
     if (o.targets.size !== 1 || [...o.targets][0]!.node !== consumer) return undefined;
     const v = this.values.get(o);
     if (v?.kind !== 'slot' || this.slots[v.slot]!.kind !== 'arena') return undefined;
@@ -219,5 +220,6 @@ const isKind = <K extends PlanStep['kind']>(s: PlanStep, kinds: readonly K[]): s
 
 const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Lowers `model` (static shapes), skipping the nodes in `denied`. */
-export const lowerModel = (model: Model, denied: ReadonlySet<Node> = new Set()): LoweredModel => new Lowering(model, denied).run();
+/** Lowers `model` (static shapes): nodes in `denied` go to JavaScript, nodes in `unfused` get steps of their own. */
+export const lowerModel = (model: Model, denied: ReadonlySet<Node> = new Set(), unfused: ReadonlySet<Node> = new Set()): LoweredModel =>
+  new Lowering(model, denied, unfused).run();

@@ -1,0 +1,194 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { Core, Model, Tensor, opset } from '../../src/index.js';
+import type { Node } from '../../src/core/node.js';
+import { compilePlan, type CompiledPlan } from '../../src/plugins/cpu/executor.js';
+import { cpuKernels } from '../../src/plugins/cpu/cpu-plugin.js';
+import { native } from '../../src/plugins/cpu/native.js';
+import { planArena } from '../../src/plugins/cpu/memory-planner.js';
+import { commonTransformations } from '../../src/transformations/index.js';
+import { assertTensor, randomArray } from '../util/assert.js';
+
+const core = new Core();
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+const jsKernel = (node: Node, inputs: readonly Tensor[], ctx: Parameters<NonNullable<ReturnType<typeof cpuKernels.get>>>[2]) =>
+  cpuKernels.get(node.type)?.(node, inputs, ctx);
+const w = (shape: number[], seed: number, scale = 0.5): Node => opset.constant('f32', shape, randomArray(size(shape), seed, -scale, scale));
+
+interface Expect { nativeSteps?: number; maxJsNodes?: number; minFused?: number; rtol?: number; atol?: number; lo?: number; hi?: number }
+
+/**
+ * Builds a model over random inputs, plans it for the native CPU path and checks the plan's
+ * outputs against TEMPLATE (the oracle), plus how much of it the plan ran natively and fused.
+ */
+function check(t: TestContext, shapes: number[][], build: (xs: Node[]) => Node[], seed: number, e: Expect = {}): CompiledPlan | undefined {
+  if (!native) { t.skip('oneDNN addon not built'); return undefined; }
+  const params = shapes.map((s, i) => opset.parameter('f32', s, `in${i}`));
+  const model = new Model(build(params), params, 'case');
+  const inputs = shapes.map((s, i) => new Tensor('f32', s, randomArray(size(s), seed * 13 + i, e.lo ?? -1, e.hi ?? 1)));
+  const want = core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer(inputs);
+  const copy = model.clone();
+  commonTransformations(copy);
+  const plan = compilePlan(copy, native, 1, jsKernel);
+  const got = plan.run(inputs, { variables: new Map() });
+  Object.values(want).forEach((wt, i) => assertTensor(got[i]!, wt, { rtol: e.rtol ?? 1e-4, atol: e.atol ?? 1e-5, label: `output ${i}` }));
+  if (e.nativeSteps !== undefined) assert.ok(plan.stats.nativeSteps >= e.nativeSteps, `native steps ${plan.stats.nativeSteps} < ${e.nativeSteps}`);
+  assert.ok(plan.stats.jsNodes <= (e.maxJsNodes ?? 0), `JS nodes ${plan.stats.jsNodes} > ${e.maxJsNodes ?? 0}`);
+  if (e.minFused !== undefined) assert.ok(plan.stats.fused >= e.minFused, `fused ${plan.stats.fused} < ${e.minFused}`);
+  return plan;
+}
+
+const convOpts = (strides: number[], pads: [number[], number[]], dilations: number[]) => ({ strides, padsBegin: pads[0], padsEnd: pads[1], dilations });
+
+const convCases: Array<{ x: number[]; k: number[]; o: ReturnType<typeof convOpts> }> = [
+  { x: [1, 3, 9, 11], k: [8, 3, 3, 3], o: convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]) },
+  { x: [2, 5, 13, 7], k: [6, 5, 3, 2], o: convOpts([2, 3], [[0, 1], [2, 0]], [1, 1]) },
+  { x: [1, 16, 10, 13], k: [16, 16, 3, 3], o: convOpts([1, 2], [[1, 0], [0, 2]], [2, 3]) },
+  { x: [1, 17, 5, 5], k: [33, 17, 1, 1], o: convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]) },
+];
+convCases.forEach((c, i) => {
+  test(`plan: Convolution + bias + ReLU + residual sum fuse and match TEMPLATE (x[${c.x}] k[${c.k}])`, (t) => {
+    check(t, [c.x], ([x]) => {
+      const y = opset.convolution(x!, w(c.k, i + 1), c.o);
+      const channels = c.k[0]!;
+      const biased = opset.add(y, w([1, channels, 1, 1], i + 50));
+      const act = opset.relu(biased);
+      // A second conv with the same output shape supplies the residual operand.
+      const other = opset.convolution(x!, w(c.k, i + 90), c.o);
+      return [opset.relu(opset.add(other, act))];
+    }, i + 1, { nativeSteps: 2, minFused: 4 });
+  });
+});
+
+test('plan: depthwise and grouped convolution with Clamp (ReLU6) fused', (t) => {
+  check(t, [[1, 12, 9, 9]], ([x]) => {
+    const dw = opset.groupConvolution(x!, w([12, 1, 1, 3, 3], 3), convOpts([2, 2], [[1, 1], [1, 1]], [1, 1]));
+    const g = opset.groupConvolution(opset.clamp(dw, { min: 0, max: 6 }), w([3, 8, 4, 1, 1], 4), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]));
+    return [g];
+  }, 2, { nativeSteps: 2, minFused: 1 });
+});
+
+test('plan: MatMul + bias + GELU + residual on [B, S, K] x [K, N] folds into one GEMM', (t) => {
+  check(t, [[2, 5, 24]], ([x]) => {
+    const h = opset.gelu(opset.add(opset.matMul(x!, w([24, 40], 7)), w([40], 8)), 'tanh');
+    const back = opset.add(opset.matMul(h, w([40, 24], 9)), w([24], 10));
+    return [opset.add(back, x!)];
+  }, 3, { nativeSteps: 2, minFused: 4 });
+});
+
+test('plan: batched MatMul with transposes on both sides, and a 2-D weight transposed', (t) => {
+  check(t, [[3, 7, 5], [3, 6, 7]], ([a, b]) => [
+    opset.matMul(a!, b!, { transposeA: true, transposeB: true }),
+    opset.matMul(a!, w([4, 5], 12), { transposeB: true }),
+  ], 4, { nativeSteps: 2 });
+});
+
+test('plan: max and average pooling with padding, ceil rounding and excluded pads', (t) => {
+  check(t, [[1, 8, 11, 10]], ([x]) => [
+    opset.maxPool(x!, { kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], roundingType: 'ceil' }),
+    opset.avgPool(x!, { kernel: [2, 3], strides: [2, 1], padsBegin: [0, 1], padsEnd: [0, 1], excludePad: true }),
+    opset.reduceMean(x!, opset.constant('i64', [2], [2, 3]), true),
+  ], 5, { nativeSteps: 3 });
+});
+
+test('plan: broadcast binaries, scalar arithmetic as linear eltwise, softmax and log-softmax', (t) => {
+  check(t, [[2, 3, 4, 5], [1, 3, 1, 5]], ([a, b]) => [
+    opset.multiply(opset.subtract(a!, b!), opset.constant('f32', [], [0.5])),
+    opset.divide(b!, opset.add(a!, opset.constant('f32', [1], [3]))),
+    opset.softmax(a!, -1),
+    opset.logSoftmax(a!, 1),
+  ], 6, { nativeSteps: 3, minFused: 1, maxJsNodes: 1, lo: 0.5, hi: 2 }); // b / (a + 3) broadcasts its first operand: JS
+});
+
+test('plan: MVN over the last axis with gamma and beta becomes one layer normalization', (t) => {
+  const plan = check(t, [[2, 6, 16]], ([x]) => {
+    const n = opset.mvn(x!, opset.constant('i64', [1], [-1]), { normalizeVariance: true, eps: 1e-5, epsMode: 'INSIDE_SQRT' });
+    return [opset.add(opset.multiply(n, w([16], 20, 2)), w([16], 21))];
+  }, 7, { minFused: 2 });
+  if (plan) assert.equal(plan.stats.nativeSteps, 1);
+});
+
+test('plan: batch norm with fused ReLU, and concat of blocked convolution outputs', (t) => {
+  check(t, [[1, 16, 7, 7]], ([x]) => {
+    const bn = opset.relu(opset.batchNormInference(x!, w([16], 30, 1), w([16], 31), w([16], 32), opset.constant('f32', [16], new Float32Array(16).fill(0.7)), 1e-5));
+    const c1 = opset.convolution(bn, w([8, 16, 3, 3], 33), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]));
+    const c2 = opset.convolution(bn, w([16, 16, 1, 1], 34), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]));
+    return [opset.concat([c1, c2, bn], 1)];
+  }, 8, { nativeSteps: 4, minFused: 1 });
+});
+
+test('plan: reshape, transpose, split and gather views feed a matmul without copies', (t) => {
+  check(t, [[1, 6, 24]], ([x]) => {
+    const parts = opset.split(x!, 2, 3);
+    const heads = (o: Node) => opset.transpose(opset.reshape(o, opset.constant('i64', [4], [1, 6, 2, 4]), false), [0, 2, 1, 3]);
+    const q = heads(parts.output(0) as unknown as Node);
+    return [opset.matMul(q, heads(parts.output(1) as unknown as Node), { transposeB: true }), opset.gather(x!, opset.constant('i64', [], [0]), opset.constant('i64', [], [1]))];
+  }, 9, { nativeSteps: 4 });
+});
+
+test('plan: scaled dot-product attention with a float mask, and causal', (t) => {
+  check(t, [[1, 2, 5, 8], [1, 2, 6, 8], [1, 2, 6, 4], [1, 1, 5, 6]], ([q, k, v, m]) => [
+    opset.scaledDotProductAttention(q!, k!, v!, { mask: m }),
+    opset.scaledDotProductAttention(q!, q!, q!, { causal: true }),
+  ], 10, { nativeSteps: 6 });
+});
+
+test('plan: nodes without a native kernel run in JavaScript between native segments', (t) => {
+  check(t, [[1, 4, 6, 6]], ([x]) => {
+    const c = opset.convolution(x!, w([4, 4, 3, 3], 40), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]));
+    const js = opset.floor(opset.erf(c)); // no native lowering: the segment boundary is exercised
+    return [opset.relu(opset.convolution(js, w([4, 4, 1, 1], 41), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]))), c];
+  }, 11, { nativeSteps: 2, maxJsNodes: 2 });
+});
+
+test('memory planner: tensors alive together never overlap, dead ones are reused', () => {
+  const lifetimes = [
+    { bytes: 1000, first: 0, last: 1 }, { bytes: 500, first: 1, last: 2 }, { bytes: 1000, first: 2, last: 3 },
+    { bytes: 64, first: 0, last: 3 }, { bytes: 2000, first: 3, last: 4 },
+  ];
+  const { offsets, totalBytes } = planArena(lifetimes);
+  for (let i = 0; i < lifetimes.length; i++) {
+    for (let j = i + 1; j < lifetimes.length; j++) {
+      const [a, b] = [lifetimes[i]!, lifetimes[j]!];
+      if (a.first > b.last || b.first > a.last) continue;
+      const disjoint = offsets[i]! + a.bytes <= offsets[j]! || offsets[j]! + b.bytes <= offsets[i]!;
+      assert.ok(disjoint, `tensors ${i} and ${j} overlap while both alive`);
+    }
+  }
+  assert.ok(offsets.every((o) => o % 64 === 0), 'offsets are 64-byte aligned');
+  assert.ok(totalBytes < lifetimes.reduce((s, l) => s + Math.ceil(l.bytes / 64) * 64, 0), 'some bytes are reused');
+});
+
+test('CPU: inferAsync computes off the JS thread (timers fire meanwhile) and equals infer()', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', [1, 256, 256], 'x');
+  let y: Node = x;
+  for (let i = 0; i < 24; i++) y = opset.tanh(opset.matMul(y, w([256, 256], 60 + i, 0.1)));
+  const compiled = await core.compileModel(new Model([y], [x], 'deep'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
+  const input = new Tensor('f32', [1, 256, 256], randomArray(65536, 5));
+  const sync = Object.values(compiled.createInferRequest().infer({ x: input }))[0]!;
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 0);
+  const request = compiled.createInferRequest();
+  const results = await Promise.all([0, 1, 2].map(async () => {
+    const r = compiled.createInferRequest();
+    return Object.values(await r.inferAsync({ x: input }))[0]!;
+  }));
+  clearInterval(timer);
+  void request;
+  results.forEach((r) => assertTensor(r, sync, { rtol: 0, atol: 0 }));
+  assert.ok(ticks > 0, 'the event loop ran while the plan computed');
+});
+
+test('CPU: dynamic input shapes are planned per shape and agree with TEMPLATE', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', '?,3,?,?', 'x');
+  const y = opset.relu(opset.add(opset.convolution(x, w([4, 3, 3, 3], 70), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1])), w([1, 4, 1, 1], 71)));
+  const model = new Model([y], [x], 'dyn');
+  const cpu = (await core.compileModel(model, 'CPU')).createInferRequest();
+  const ref = (await core.compileModel(model, 'TEMPLATE')).createInferRequest();
+  for (const shape of [[1, 3, 8, 8], [2, 3, 5, 7], [1, 3, 8, 8]]) {
+    const input = new Tensor('f32', shape, randomArray(size(shape), shape[3]!));
+    assertTensor(Object.values(cpu.infer({ x: input }))[0]!, Object.values(ref.infer({ x: input }))[0]!, { rtol: 1e-4, atol: 1e-5 });
+  }
+});
