@@ -3,14 +3,17 @@
 // becomes ScaledDotProductAttention-13(Q, K, V, mask or 0, s). Kᵀ may be a MatMul transpose_b,
 // or a Transpose swapping the last two dims (whose own Transpose producer is merged in, as in
 // the PyTorch exports of BERT and GPT-2, where K is Transpose(k, [0, 2, 3, 1])). A constant
-// scale on Q or on Kᵀ (torch's own SDPA export puts √s on each) joins the scale input.
+// scale on Q or on Kᵀ (torch's own SDPA export puts √s on each) joins the scale input. A
+// constant mask that is 0 on and below the diagonal and hugely negative above it (GPT-2's causal
+// mask once shapes are static) becomes causal = true, so kernels need not read it.
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { constant } from '../ops/constant.js';
 import { scaledDotProductAttention } from '../ops/scaled-dot-product-attention.js';
 import { transpose } from '../ops/transpose.js';
+import { toNumbers } from '../core/tensor.js';
 import {
-  boolAttr, commutedOperands, constantIntegers, numberAttr, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf,
+  boolAttr, constantOf, commutedOperands, constantIntegers, numberAttr, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf,
   finishPass, type PassOptions,
 } from './pattern.js';
 
@@ -70,6 +73,31 @@ function keyOf(qk: Node, kt: Output, rank: number, created: Node[]): Output | un
   return k.output(0);
 }
 
+/**
+ * Below this a mask entry is as good as −inf: exp of a gap past ~104 is already 0 in f32, so
+ * only scores spread by more than 10⁴ could tell the difference.
+ */
+const MASKED = -1e4;
+
+/** Whether `mask` is a constant [1, ..., L, S] causal mask for scores with static L × S. */
+function isCausalMask(mask: Output, q: Output, k: Output): boolean {
+  const t = constantOf(mask);
+  const [qs, ks] = [q.partialShape, k.partialShape];
+  if (!t || !qs.isRankStatic() || !ks.isRankStatic()) return false;
+  const shape = t.getShape();
+  const [L, S] = [qs.dim(qs.rank - 2), ks.dim(ks.rank - 2)];
+  if (shape.length < 2 || !L.isStatic() || !S.isStatic()) return false;
+  if (shape[shape.length - 2] !== L.min || shape[shape.length - 1] !== S.min || shape.slice(0, -2).some((d) => d !== 1)) return false;
+  const v = toNumbers(t);
+  for (let l = 0; l < L.min; l++) {
+    for (let j = 0; j < S.min; j++) {
+      const m = v[l * S.min + j]!;
+      if (j > l ? !(m <= MASKED) : m !== 0) return false;
+    }
+  }
+  return true;
+}
+
 function fuseAt(pv: Node): boolean {
   if (boolAttr(pv, 'transposeA') || boolAttr(pv, 'transposeB')) return false;
   const [p, v] = [sourceOf(pv, 0), sourceOf(pv, 1)];
@@ -87,10 +115,11 @@ function fuseAt(pv: Node): boolean {
   const created: Node[] = [];
   const k = keyOf(scores.qk, kt, rank, created);
   if (!k) return false;
-  const maskInput = mask ?? scalarConstantLike(0, q).output(0);
+  const causal = mask !== undefined && isCausalMask(mask, q, k);
+  const maskInput = mask && !causal ? mask : scalarConstantLike(0, q).output(0);
   const scale = scalarConstantLike(scores.scale * qScale * kScale, q);
-  if (!mask) created.push(maskInput.node);
-  const sdpa = scaledDotProductAttention(q, k, v, { mask: maskInput, scale });
+  if (maskInput !== mask) created.push(maskInput.node);
+  const sdpa = scaledDotProductAttention(q, k, v, { mask: maskInput, scale, causal });
   created.push(scale, sdpa);
   return replaceOutput(pv.output(0), sdpa.output(0), [...qNodes, ...kNodes, ...scores.nodes, p.node, pv], created);
 }

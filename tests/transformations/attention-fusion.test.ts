@@ -13,7 +13,7 @@ const weight = (seed: number): Node => opset.constant(f32([H * D, H * D], random
 /** x · W reshaped to heads: [B, S, H, D]. */
 const heads = (x: Output, seed: number): Node => opset.reshape(opset.matMul(x, weight(seed)), opset.constant('i64', [4], [0, 0, H, D]), true);
 
-interface Variant { scale: 'divide' | 'multiply' | 'none' | 'q-and-k'; mask: 'input' | 'causal' | 'none'; keyTransposeB?: boolean; softmaxAxis?: number; probsOutput?: boolean }
+interface Variant { scale: 'divide' | 'multiply' | 'none' | 'q-and-k'; mask: 'input' | 'causal' | 'almost-causal' | 'none'; keyTransposeB?: boolean; softmaxAxis?: number; probsOutput?: boolean }
 
 /** A PyTorch-style self-attention block over x [B, S, H·D]. */
 function attentionModel(v: Variant): () => Model {
@@ -34,8 +34,9 @@ function attentionModel(v: Variant): () => Model {
       params.push(mask);
       scores = opset.add(scores, mask);
     }
-    if (v.mask === 'causal') {
-      const causal = Array.from({ length: S * S }, (_, i) => (i % S > Math.floor(i / S) ? -1e9 : 0));
+    if (v.mask === 'causal' || v.mask === 'almost-causal') {
+      // The almost-causal mask also hides the first key from the last query.
+      const causal = Array.from({ length: S * S }, (_, i) => (i % S > Math.floor(i / S) || (v.mask === 'almost-causal' && i === S * (S - 1)) ? -1e9 : 0));
       scores = opset.add(opset.constant('f32', [S, S], causal), scores);
     }
     const probs = opset.softmax(scores, v.softmaxAxis ?? 3);
@@ -60,7 +61,11 @@ test('attention fusion: BERT layout (Kᵀ by Transpose [0,2,3,1], Divide by √D
 
 test('attention fusion: GPT-2 causal constant mask, transpose_b key, multiply scale, no mask', () => {
   const causal = checkRewrite(attentionModel({ scale: 'divide', mask: 'causal' }), fuseAttention);
-  assert.equal(count(causal, 'ScaledDotProductAttention'), 1);
+  const sdpa = causal.getOrderedOps().find((n) => n.type === 'ScaledDotProductAttention')!;
+  assert.equal(sdpa.attrs['causal'], true, 'a constant causal mask becomes causal = true');
+  assert.equal(sdpa.inputValue(3).partialShape.toString(), '[]');
+  const nearly = checkRewrite(attentionModel({ scale: 'divide', mask: 'almost-causal' }), fuseAttention);
+  assert.equal(nearly.getOrderedOps().find((n) => n.type === 'ScaledDotProductAttention')!.attrs['causal'], false);
   const tb = checkRewrite(attentionModel({ scale: 'multiply', mask: 'none', keyTransposeB: true }), fuseAttention);
   assert.equal(count(tb, 'ScaledDotProductAttention'), 1);
   const unscaled = checkRewrite(attentionModel({ scale: 'none', mask: 'input' }), fuseAttention);
