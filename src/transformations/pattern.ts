@@ -35,12 +35,7 @@ export function scalarFor(o: Output, like: Output): number | undefined {
   return rank <= Math.max(likeRank, 0) || rank === 0 ? scalarOf(o) : undefined;
 }
 
-/** How many inputs read `o`. */
-export const useCount = (o: Output): number => o.targets.size;
 export const singleUse = (o: Output): boolean => o.targets.size === 1;
-
-/** The nodes reading `o` (one entry per reading input). */
-export const consumersOf = (o: Output): Node[] => [...o.targets].map((i) => i.node);
 
 /** The only node reading `o`, when exactly one input reads it. */
 export function soleConsumer(o: Output): Node | undefined {
@@ -68,10 +63,6 @@ export function numberAttr(n: Node, key: string): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 export const boolAttr = (n: Node, key: string): boolean => n.attrs[key] === true;
-export function stringAttr(n: Node, key: string): string | undefined {
-  const v = n.attrs[key];
-  return typeof v === 'string' ? v : undefined;
-}
 
 /** The integer values of a constant input (axes, orders, target shapes), or undefined. */
 export function constantIntegers(o: Output): number[] | undefined {
@@ -171,9 +162,6 @@ export function forwardOutput(from: Output, to: Output): boolean {
   detachIfDead(from.node);
   return true;
 }
-
-/** The live nodes of a model, producers first. */
-export const liveNodes = (model: Model): Node[] => model.getOrderedOps();
 
 /**
  * The factors of a Multiply tree rooted at `root`: inner Multiply nodes read only inside the tree
