@@ -59,14 +59,31 @@ const POST_OP_HOSTS = ['conv', 'matmul', 'binary'] as const;
 function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }, standalone: boolean,
   x: Output = inp(node, 0)): boolean {
   const host = l.fusableProducer(x, node, POST_OP_HOSTS);
-  if (host) {
-    l.absorb(node, host, { kind: 'eltwise', ...e });
+  if (host && appendEltwise(host.post, e)) {
+    l.absorb(node, host);
     return true;
   }
   if (!standalone) return false;
   const src = l.slotOf(x);
   if (src === undefined) return false;
   l.emit({ kind: 'eltwise', src, dst: l.newSlot(shapeOf(node.output(0))), ...e }, node, node.output(0));
+  return true;
+}
+
+/**
+ * Appends an eltwise post-op, composing it with a linear one right before it. oneDNN 2.6's GEMM
+ * matmul computes chains holding two linear post-ops wrongly, so a chain keeps at most one.
+ */
+function appendEltwise(post: PlanPostOp[], e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }): boolean {
+  const last = post[post.length - 1];
+  if (e.algorithm === 'linear' && last?.kind === 'eltwise' && last.algorithm === 'linear') {
+    // a2·(a1·x + b1) + b2
+    last.beta = e.alpha * last.beta + e.beta;
+    last.alpha *= e.alpha;
+    return true;
+  }
+  if (e.algorithm === 'linear' && post.some((p) => p.kind === 'eltwise' && p.algorithm === 'linear')) return false;
+  post.push({ kind: 'eltwise', ...e });
   return true;
 }
 
@@ -218,9 +235,11 @@ const lowerAvgPool: NativeLowering = (node, l) => lowerPool(node, l, node.attrs[
 
 // ---- reductions ----
 
-const REDUCTIONS: Record<string, 'sum' | 'mean' | 'max' | 'min' | 'mul'> = {
-  ReduceSum: 'sum', ReduceMean: 'mean', ReduceMax: 'max', ReduceMin: 'min', ReduceProd: 'mul',
-};
+/**
+ * ReduceMax/ReduceMin stay in JavaScript: oneDNN starts them from the largest finite value, so a
+ * slice of infinities (a fully masked attention row) comes back finite where OpenVINO gives ±inf.
+ */
+const REDUCTIONS: Record<string, 'sum' | 'mean' | 'mul'> = { ReduceSum: 'sum', ReduceMean: 'mean', ReduceProd: 'mul' };
 
 /** A mean over the spatial axes of NCHW is a global average pool, which reads blocked layouts. */
 const lowerReduce: NativeLowering = (node, l) => {
