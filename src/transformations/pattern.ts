@@ -83,17 +83,25 @@ export function normalizedAxes(axes: readonly number[], o: Output): number[] | u
 export const sameAxes = (a: readonly number[] | undefined, b: readonly number[] | undefined): boolean =>
   a !== undefined && b !== undefined && a.join() === b.join();
 
-/** Merges rt_info of the matched nodes (earlier nodes first, later ones win on clashes). */
-export function mergedRtInfo(nodes: readonly Node[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const n of nodes) Object.assign(out, structuredClone(n.rtInfo));
-  return out;
+/** The original node names a node stands for: its own, or those its `fused_names` rt_info lists. */
+function originalNames(n: Node): string[] {
+  const fused = n.rtInfo['fused_names'];
+  if (fused && typeof fused === 'object' && 'value' in fused && typeof fused.value === 'string' && fused.value) return fused.value.split(',');
+  return [n.friendlyName];
 }
 
-/** Gives `created` the provenance of `matched`: merged rt_info, and `root`'s friendly name on `named`. */
+/**
+ * Gives `created` the provenance of `matched`: their merged rt_info, `fused_names` listing the
+ * original nodes (written to IR as OpenVINO does), and `root`'s friendly name on `named`.
+ */
 export function copyProvenance(matched: readonly Node[], created: readonly Node[], root: Node, named: Node): void {
-  const info = mergedRtInfo(matched);
-  for (const c of created) c.rtInfo = { ...structuredClone(info), ...c.rtInfo };
+  const info: Record<string, unknown> = {};
+  for (const n of matched) Object.assign(info, structuredClone(n.rtInfo));
+  const names = [...new Set(matched.flatMap(originalNames))].join(',');
+  for (const c of created) {
+    if (c.type === 'Constant') continue;
+    c.rtInfo = { ...structuredClone(info), ...c.rtInfo, fused_names: { version: '0', value: names } };
+  }
   named.friendlyName = root.friendlyName;
 }
 

@@ -35,6 +35,7 @@ test('GELU erf forms fuse to Gelu-7 erf with equal numerics and the output name 
     assert.equal(h['Multiply'] ?? 0, 0, label);
     const gelu = fused.getOrderedOps().find((n) => n.type === 'Gelu')!;
     assert.equal(gelu.attrs['approximationMode'], 'erf', label);
+
   }
 });
 
@@ -69,4 +70,18 @@ test('GELU fusion leaves a wrong constant, a wrong factor and a shared intermedi
     assert.equal(fuseGelu(m), 0, label);
     assert.deepEqual(histogram(m), before, label);
   }
+});
+
+test('the fused node takes the root friendly name, merged rt_info and fused_names', () => {
+  const x = opset.parameter('f32', [2, 8], 'x');
+  const e = opset.erf(opset.divide(x, c(Math.SQRT2), {}, 'div'), 'erf');
+  e.rtInfo['origin'] = 'exporter';
+  const y = opset.multiply(opset.multiply(x, c(0.5), {}, 'half'), opset.add(e, c(1), {}, 'plus1'), {}, 'gelu_out');
+  y.output(0).setNames(['y']);
+  const m = new Model([y], [x]);
+  assert.equal(fuseGelu(m), 1);
+  const gelu = m.output(0).node;
+  assert.deepEqual([gelu.type, gelu.friendlyName, m.output(0).names], ['Gelu', 'gelu_out', ['y']]);
+  assert.equal(gelu.rtInfo['origin'], 'exporter');
+  assert.deepEqual(gelu.rtInfo['fused_names'], { version: '0', value: 'erf,plus1,gelu_out,half' });
 });
