@@ -237,7 +237,9 @@ export class ModelManager {
     const served = record.served;
     if (!served) return;
     await served.pool.whenIdle();
-    this.metrics.forgetVersion(served.name, String(served.version));
+    // A reloaded config serves the same name and version anew; its series stay.
+    const successor = this.models.get(served.name)?.records.get(served.version);
+    if (successor?.served !== served && successor?.state !== 'AVAILABLE') this.metrics.forgetVersion(served.name, String(served.version));
     this.log.info({ model: served.name, version: served.version }, 'model version unloaded');
   }
 }
