@@ -192,3 +192,40 @@ test('CPU: dynamic input shapes are planned per shape and agree with TEMPLATE', 
     assertTensor(Object.values(cpu.infer({ x: input }))[0]!, Object.values(ref.infer({ x: input }))[0]!, { rtol: 1e-4, atol: 1e-5 });
   }
 });
+
+test('CPU: ENABLE_PROFILING reports oneDNN kernels per node, fused nodes OPTIMIZED_OUT', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', [1, 8, 12, 12], 'x');
+  const conv = opset.convolution(x, w([8, 8, 3, 3], 80), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]), 'conv');
+  const relu = opset.relu(conv, 'relu');
+  const js = opset.floor(relu, 'floor');
+  const compiled = await core.compileModel(new Model([js], [x], 'prof'), 'CPU', { ENABLE_PROFILING: true });
+  const request = compiled.createInferRequest();
+  assert.ok(request.getProfilingInfo().every((e) => e.status === 'NOT_RUN'), 'nothing has run yet');
+  await request.inferAsync({ x: new Tensor('f32', [1, 8, 12, 12], randomArray(1152, 3)) });
+  const byName = new Map(request.getProfilingInfo().map((e) => [e.nodeName, e]));
+  assert.equal(byName.get('conv')?.status, 'EXECUTED');
+  assert.match(byName.get('conv')!.execType, /^onednn_convolution_/);
+  assert.ok(byName.get('conv')!.realTime > 0);
+  assert.equal(byName.get('relu')?.status, 'OPTIMIZED_OUT');
+  assert.equal(byName.get('floor')?.status, 'EXECUTED');
+  assert.match(byName.get('floor')!.execType, /^(typescript|reference)$/);
+});
+
+test('CPU: the THROUGHPUT hint runs one stream per core; concurrent requests equal sync results', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', [1, 64, 64], 'x');
+  const y = opset.relu(opset.matMul(x, w([64, 64], 90)));
+  const model = new Model([y], [x], 'tput');
+  const compiled = await core.compileModel(model, 'CPU', { PERFORMANCE_HINT: 'THROUGHPUT' });
+  const streams = Number(compiled.getProperty('NUM_STREAMS'));
+  assert.ok(streams >= 1);
+  assert.equal(compiled.getProperty('OPTIMAL_NUMBER_OF_INFER_REQUESTS'), streams);
+  const latency = await core.compileModel(model, 'CPU', { PERFORMANCE_HINT: 'LATENCY', NUM_STREAMS: 1 });
+  assert.equal(latency.getProperty('NUM_STREAMS'), 1);
+  const inputs = [0, 1, 2, 3].map((i) => new Tensor('f32', [1, 64, 64], randomArray(4096, 100 + i)));
+  const want = inputs.map((input) => Object.values(latency.createInferRequest().infer({ x: input }))[0]!);
+  const got = await Promise.all(inputs.map(async (input) => Object.values(await compiled.createInferRequest().inferAsync({ x: input }))[0]!));
+  got.forEach((g, i) => assertTensor(g, want[i]!, { rtol: 1e-6, atol: 1e-6 }));
+  await assert.rejects(async () => core.compileModel(model, 'CPU', { NUM_STREAMS: 0 }), /NUM_STREAMS/);
+});

@@ -2,7 +2,8 @@ import os from 'node:os';
 import type { Model } from '../../core/model.js';
 import { InputError } from '../../core/errors.js';
 import { evaluateModel, planEvaluation, type KernelOverride } from '../../ops/evaluate.js';
-import type { Executable, Plugin, Properties } from '../plugin.js';
+import { PRETRANSFORMED_KEY, type Executable, type Plugin, type ProfilingInfo, type Properties, type RequestState } from '../plugin.js';
+import { requestProfiles } from '../profiling.js';
 import { supportedNodes, VERSION } from '../common.js';
 import { chainKernels, nativeKernels, typescriptKernels } from './kernels/index.js';
 import { native, nativeUnavailableReason, type NativeAddon } from './native.js';
@@ -45,38 +46,72 @@ export const cpuPlugin: Plugin = {
       throw new InputError(`PERFORMANCE_HINT "${hint}" is not one of ${PERFORMANCE_HINTS.join(', ')}`);
     }
     noticeNativeUnavailable();
+    const { [PRETRANSFORMED_KEY]: pretransformed, ...userConfig } = config;
     const model = source.clone();
     const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
-    // OpenMP's thread count is per calling thread, so each run sets its own model's before starting.
-    const threads = Math.max(0, Math.floor(Number(config['INFERENCE_NUM_THREADS'] ?? 0)) || 0);
-    const properties = { ...this.defaults, ...config, PERFORMANCE_HINT: hint, OPTIMAL_NUMBER_OF_INFER_REQUESTS: 1 };
+    const { streams, threadsPerStream } = resolveStreams(userConfig, hint);
+    const profiling = userConfig['ENABLE_PROFILING'] === true;
+    const properties: Properties = {
+      ...this.defaults, ...userConfig, PERFORMANCE_HINT: hint, NUM_STREAMS: streams,
+      INFERENCE_NUM_THREADS: streams * threadsPerStream, OPTIMAL_NUMBER_OF_INFER_REQUESTS: streams,
+    };
     if (!native) {
       const plan = planEvaluation(model);
-      return { model, properties, run: (inputs, state) => evaluateModel(plan, inputs, state.variables, cpuKernels.size ? override : undefined) };
+      const profiles = requestProfiles(plan.order, (node, byOverride) => (byOverride ? 'typescript' : 'reference'));
+      return {
+        model, properties,
+        run: (inputs, state) => evaluateModel(plan, inputs, state.variables, cpuKernels.size ? override : undefined,
+          profiling ? profiles.timerFor(state) : undefined),
+        ...(profiling ? { profilingInfo: profiles.info } : {}),
+      };
     }
-    const plans = new PlanCache(model, native, threads, override);
+    const addon = native;
+    const plans = new PlanCache(model, { addon, threads: threadsPerStream, jsKernel: override, profiling, transform: pretransformed !== true });
     return {
       model,
       properties,
       run: (inputs, state) => {
-        native!.setNumThreads(threads);
-        return plans.get(inputs).run(inputs, state);
+        addon.setNumThreads(threadsPerStream);
+        return plans.get(inputs, state).run(inputs, state);
       },
       runAsync: (inputs, state) => {
         try {
-          return plans.get(inputs).runAsync(inputs, state);
+          return plans.get(inputs, state).runAsync(inputs, state);
         } catch (e) {
           return Promise.reject(e);
         }
       },
+      ...(profiling ? { profilingInfo: (state: RequestState) => plans.last(state)?.profilingInfo(state) ?? plans.idleProfile() } : {}),
     };
   },
   queryModel: (model) => supportedNodes(model, 'CPU'),
   version: () => ({ buildNumber: VERSION, description: 'tsvino CPU plugin' }),
 };
 
+/**
+ * Streams: concurrent infer requests, each running its native segments on its own libuv worker
+ * thread with a share of the cores. THROUGHPUT (or NUM_STREAMS AUTO) gives one stream per core;
+ * LATENCY one stream with every core.
+ */
+function resolveStreams(config: Properties, hint: string): { streams: number; threadsPerStream: number } {
+  const cores = os.availableParallelism();
+  const threads = Math.max(0, Math.floor(Number(config['INFERENCE_NUM_THREADS'] ?? 0)) || 0) || cores;
+  const requested = config['NUM_STREAMS'];
+  let streams: number;
+  if (requested === undefined || String(requested).toUpperCase() === 'AUTO') {
+    streams = hint === 'THROUGHPUT' || hint === 'CUMULATIVE_THROUGHPUT' ? threads : 1;
+  } else {
+    streams = Math.floor(Number(requested));
+    if (!Number.isFinite(streams) || streams < 1) throw new InputError(`NUM_STREAMS must be a positive integer or AUTO, got ${String(requested)}`);
+  }
+  streams = Math.min(streams, threads);
+  return { streams, threadsPerStream: Math.max(1, Math.floor(threads / streams)) };
+}
+
 /** Plans past this many distinct input shapes start the cache over rather than grow without end. */
 const PLAN_CACHE_LIMIT = 16;
+
+interface PlanOptions { addon: NativeAddon; threads: number; jsKernel: KernelOverride; profiling: boolean; transform: boolean }
 
 /**
  * Native plans by input shapes. A model with static inputs is planned once, at compile; a dynamic
@@ -85,14 +120,14 @@ const PLAN_CACHE_LIMIT = 16;
 class PlanCache {
   private readonly plans = new Map<string, CompiledPlan>();
   private readonly dynamic: boolean;
+  private readonly lastPlan = new WeakMap<RequestState, CompiledPlan>();
 
-  constructor(private readonly model: Model, private readonly addon: NativeAddon, private readonly threads: number,
-    private readonly jsKernel: KernelOverride) {
+  constructor(private readonly model: Model, private readonly options: PlanOptions) {
     this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
     if (!this.dynamic) this.plans.set('', this.compile(model.clone()));
   }
 
-  get(inputs: readonly Tensor[]): CompiledPlan {
+  get(inputs: readonly Tensor[], state?: RequestState): CompiledPlan {
     const key = this.dynamic ? inputs.map((t) => t.getShape().join('x')).join(';') : '';
     let plan = this.plans.get(key);
     if (!plan) {
@@ -102,12 +137,22 @@ class PlanCache {
       plan = this.compile(shaped);
       this.plans.set(key, plan);
     }
+    if (state) this.lastPlan.set(state, plan);
     return plan;
+  }
+
+  /** The plan the last run with `state` used (profiling reads its figures). */
+  last(state: RequestState): CompiledPlan | undefined { return this.lastPlan.get(state) ?? this.plans.get(''); }
+
+  /** Before any run of a dynamic model: every node NOT_RUN. */
+  idleProfile(): ProfilingInfo[] {
+    return this.model.getOrderedOps().map((n) => ({ nodeName: n.friendlyName, nodeType: n.type, execType: 'undef', realTime: 0, cpuTime: 0, status: 'NOT_RUN' }));
   }
 
   /** Transforms a private copy (fusions change structure the API must not see), then plans it. */
   private compile(copy: Model): CompiledPlan {
-    commonTransformations(copy);
-    return compilePlan(copy, this.addon, this.threads, this.jsKernel);
+    if (this.options.transform) commonTransformations(copy);
+    const { addon, threads, jsKernel, profiling } = this.options;
+    return compilePlan(copy, addon, threads, jsKernel, profiling);
   }
 }

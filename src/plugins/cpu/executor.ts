@@ -1,11 +1,12 @@
 import type { Model } from '../../core/model.js';
 import type { Node, Output } from '../../core/node.js';
+import { performance } from 'node:perf_hooks';
 import { InputError, ShapeInferenceError, TsvinoError } from '../../core/errors.js';
 import type { EvalContext } from '../../core/op.js';
 import { Tensor } from '../../core/tensor.js';
 import type { KernelOverride } from '../../ops/evaluate.js';
 import { evaluateModel } from '../../ops/evaluate.js';
-import type { RequestState } from '../plugin.js';
+import type { ProfilingInfo, RequestState } from '../plugin.js';
 import { lowerModel, type LoweredModel } from './lowering.js';
 import { planArena } from './memory-planner.js';
 import type { NativeAddon, PlanBuildError, PlanContextHandle, PlanHandle } from './native.js';
@@ -18,6 +19,8 @@ import type { NativeAddon, PlanBuildError, PlanContextHandle, PlanHandle } from 
 export interface CompiledPlan {
   run(inputs: readonly Tensor[], state: RequestState): Tensor[];
   runAsync(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]>;
+  /** Per-node figures of the last run with `state` (profiling plans only; NOT_RUN before any). */
+  profilingInfo(state: RequestState): ProfilingInfo[];
   /** Steps that run natively, JS nodes, and the arena size (for diagnostics and tests). */
   readonly stats: { nativeSteps: number; jsNodes: number; arenaBytes: number; fused: number };
 }
@@ -25,7 +28,7 @@ export interface CompiledPlan {
 /** Lowering retries: each failed step sends its node to JavaScript; past this, everything does. */
 const MAX_BUILD_ATTEMPTS = 24;
 
-export function compilePlan(model: Model, addon: NativeAddon, threads: number, jsKernel: KernelOverride): CompiledPlan {
+export function compilePlan(model: Model, addon: NativeAddon, threads: number, jsKernel: KernelOverride, profiling = false): CompiledPlan {
   const denied = new Set<Node>();
   const unfused = new Set<Node>();
   for (let attempt = 0; attempt < MAX_BUILD_ATTEMPTS; attempt++) {
@@ -43,13 +46,15 @@ export function compilePlan(model: Model, addon: NativeAddon, threads: number, j
       else denied.add(node);
       continue;
     }
-    return new PlanExecutor(model, lowered, addon, plan, threads, jsKernel);
+    return new PlanExecutor(model, lowered, addon, plan, threads, jsKernel, profiling);
   }
-  return new PlanExecutor(model, lowerModel(model, new Set(model.getOrderedOps())), addon, undefined, threads, jsKernel);
+  return new PlanExecutor(model, lowerModel(model, new Set(model.getOrderedOps())), addon, undefined, threads, jsKernel, profiling);
 }
 
 class PlanExecutor implements CompiledPlan {
   private readonly contexts = new WeakMap<RequestState, PlanContextHandle>();
+  private readonly profiles = new WeakMap<RequestState, ProfilingInfo[]>();
+  private impls: string[] | undefined;
   private readonly offsets: number[] = [];
   private readonly arenaBytes: number = 0;
   /** Slots JS owns a buffer for that a native step writes: fresh buffers each run. */
@@ -59,6 +64,7 @@ class PlanExecutor implements CompiledPlan {
   constructor(
     private readonly model: Model, private readonly lowered: LoweredModel, private readonly addon: NativeAddon,
     private readonly plan: PlanHandle | undefined, private readonly threads: number, private readonly jsKernel: KernelOverride,
+    private readonly profiling: boolean,
   ) {
     if (plan) {
       const infos = addon.planSlots(plan);
@@ -93,18 +99,59 @@ class PlanExecutor implements CompiledPlan {
 
   run(inputs: readonly Tensor[], state: RequestState): Tensor[] {
     const r = this.begin(inputs, state);
+    const times = this.profiling ? new Float64Array(this.lowered.desc.steps.length) : undefined;
     for (const item of this.lowered.program) {
       if (item.kind === 'native') {
         const [ids, buffers] = r.bound();
-        this.addon.runContext(r.ctx!, item.from, item.to, ids, buffers, this.threads);
+        this.addon.runContext(r.ctx!, item.from, item.to, ids, buffers, this.threads, times);
       } else {
         r.runJs(item.node);
       }
     }
+    if (times) this.profiles.set(state, this.profileOf(times, r.jsTimes));
     return r.results();
   }
 
+  profilingInfo(state: RequestState): ProfilingInfo[] {
+    return (this.profiles.get(state) ?? this.profileOf(undefined, new Map())).map((e) => ({ ...e }));
+  }
+
+  /** Native step times go to the node each step was lowered from; nodes fused into a step are OPTIMIZED_OUT. */
+  private profileOf(times: Float64Array | undefined, jsTimes: ReadonlyMap<Node, { us: number; kernel: string }>): ProfilingInfo[] {
+    const { lowered } = this;
+    const impls = this.plan ? (this.impls ??= this.stepImpls()) : [];
+    const native = new Map<Node, { us: number; impl: string }>();
+    lowered.stepNodes.forEach((n, k) => {
+      const e = native.get(n) ?? { us: 0, impl: impls[k] ?? 'onednn' };
+      e.us += times?.[k] ?? 0;
+      native.set(n, e);
+    });
+    return this.model.getOrderedOps().map((n): ProfilingInfo => {
+      const base = { nodeName: n.friendlyName, nodeType: n.type };
+      const idle = { ...base, execType: 'undef', realTime: 0, cpuTime: 0 };
+      if (!times) return { ...idle, status: 'NOT_RUN' };
+      if (lowered.fusedInto.has(n)) return { ...idle, execType: 'fused', status: 'OPTIMIZED_OUT' };
+      const nat = native.get(n);
+      if (nat) return { ...base, execType: nat.impl, realTime: nat.us, cpuTime: nat.us, status: 'EXECUTED' };
+      const js = jsTimes.get(n);
+      if (js) return { ...base, execType: js.kernel, realTime: js.us, cpuTime: js.us, status: 'EXECUTED' };
+      // Constants and everything folded at compile time do no work per run.
+      return { ...idle, status: n.type === 'Parameter' || n.type === 'Constant' ? 'NOT_RUN' : 'OPTIMIZED_OUT' };
+    });
+  }
+
+  /** Per step, the oneDNN implementation of its main primitive ('onednn_jit:avx2'...). */
+  private stepImpls(): string[] {
+    const out: string[] = [];
+    for (const op of this.addon.planOps(this.plan!)) {
+      if (out[op.step] === undefined || op.primitive !== 'reorder') out[op.step] = `onednn_${op.primitive}_${op.impl}`;
+    }
+    return out;
+  }
+
   async runAsync(inputs: readonly Tensor[], state: RequestState): Promise<Tensor[]> {
+    // Profiling times each primitive on this thread; figures over a worker hop would mean less.
+    if (this.profiling) return this.run(inputs, state);
     const r = this.begin(inputs, state);
     for (const item of this.lowered.program) {
       if (item.kind === 'native') {
@@ -124,7 +171,7 @@ class PlanExecutor implements CompiledPlan {
     if (inputs.length !== model.parameters.length) {
       throw new InputError(`model "${model.getName()}" takes ${model.parameters.length} inputs, got ${inputs.length}`);
     }
-    const r = new Run(lowered, this.contextFor(state), state, this.jsKernel);
+    const r = new Run(lowered, this.contextFor(state), state, this.jsKernel, this.profiling);
     model.parameters.forEach((p, i) => r.setValue(p.output(0), inputs[i]!));
     for (const [slot, size] of this.nativeWritten) r.buffers.set(slot, new Float32Array(size));
     return r;
@@ -134,11 +181,12 @@ class PlanExecutor implements CompiledPlan {
 /** One run's values: tensors JS holds and the buffers bound to external slots. */
 class Run {
   readonly buffers = new Map<number, Float32Array>();
+  readonly jsTimes = new Map<Node, { us: number; kernel: string }>();
   private readonly tensors = new Map<Output, Tensor>();
 
   constructor(
     private readonly lowered: LoweredModel, readonly ctx: PlanContextHandle | undefined,
-    private readonly state: RequestState, private readonly jsKernel: KernelOverride,
+    private readonly state: RequestState, private readonly jsKernel: KernelOverride, private readonly profiling: boolean,
   ) {}
 
   setValue(o: Output, t: Tensor): void {
@@ -175,8 +223,11 @@ class Run {
       runBody: (body, bodyInputs) => evaluateModel(body, bodyInputs, this.state.variables, this.jsKernel),
     };
     let outs: Tensor[];
+    const t0 = this.profiling ? performance.now() : 0;
     try {
-      outs = this.jsKernel(node, args, ctx) ?? node.op.evaluate(args, node.attrs, ctx);
+      const fast = this.jsKernel(node, args, ctx);
+      outs = fast ?? node.op.evaluate(args, node.attrs, ctx);
+      if (this.profiling) this.jsTimes.set(node, { us: (performance.now() - t0) * 1000, kernel: fast ? 'typescript' : 'reference' });
     } catch (e) {
       if (e instanceof TsvinoError) throw e;
       throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
