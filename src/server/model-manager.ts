@@ -173,6 +173,11 @@ export class ModelManager {
     }));
   }
 
+  /** Requests running or queued on any version. */
+  inFlight(): number {
+    return [...this.models.values()].reduce((n, e) => n + e.available().reduce((m, v) => m + v.pool.active + v.pool.queued, 0), 0);
+  }
+
   /** Stops polling and waits until every version's in-flight requests have finished. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -65,7 +65,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     restPort, grpcPort, manager, metrics,
     close: () => {
       closing ??= (async () => {
-        app.log.info({}, 'draining: no new requests, waiting for in-flight ones');
+        app.log.info({ inFlight: manager.inFlight() }, 'draining: no new requests, waiting for in-flight ones');
         await Promise.all([app.close(), grpcServer ? shutdownGrpc(grpcServer, drainTimeoutMs) : undefined, manager.close()]);
         app.log.info({}, 'drained');
       })();
