@@ -677,12 +677,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
       s.md = plainDesc(s.dims);
       s.known = true;
     }
-    if (s.kind == SlotKind::Const) {
-      s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
-      // Owned copy: the plan must not depend on the JavaScript buffer staying alive.
-      s.constMem = memory(s.md, cpuEngine());
-      std::memcpy(s.constMem.get_data_handle(), s.constData, s.md.get_size());
-    }
+    if (s.kind == SlotKind::Const) s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
     plan.slots.push_back(s);
   }
   auto steps = desc.Get("steps").As<Napi::Array>();
@@ -717,7 +712,20 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
       throw err;
     }
   }
-  for (auto& s : plan.slots) s.constData = nullptr;
+  // Constants read at run time (biases, scales, operands) get an owned copy, so the plan does not
+  // depend on the JavaScript buffer staying alive; weights were packed into their own memory.
+  std::vector<bool> readAtRun(plan.slots.size(), false);
+  for (const auto& op : plan.ops) {
+    for (auto [arg, id] : op.slotArgs) readAtRun[id] = true;
+  }
+  for (size_t i = 0; i < plan.slots.size(); i++) {
+    Slot& s = plan.slots[i];
+    if (s.kind == SlotKind::Const && readAtRun[i]) {
+      s.constMem = memory(s.md, cpuEngine());
+      std::memcpy(s.constMem.get_data_handle(), s.constData, s.md.get_size());
+    }
+    s.constData = nullptr;
+  }
   // A slot sharing storage keeps its root alive for as long as it is read.
   for (size_t i = 0; i < plan.slots.size(); i++) {
     Slot& s = plan.slots[i];

@@ -111,6 +111,8 @@ Napi::Value CreateContext(const Napi::CallbackInfo& info) {
     const Slot& r = plan->slots[root];
     const size_t rel = root == i ? 0 : s.offset;
     if (r.kind == SlotKind::Const) {
+      // Constants only packed into weights have no run-time copy, and no step reads them.
+      if (!r.constMem.get(true)) return memory();
       return memory(md, cpuEngine(), static_cast<char*>(r.constMem.get_data_handle()) + rel);
     }
     if (r.kind == SlotKind::External) {
