@@ -14,7 +14,7 @@ import { transpose } from '../ops/transpose.js';
 import { toNumbers } from '../core/tensor.js';
 import {
   boolAttr, constantOf, commutedOperands, constantIntegers, numberAttr, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf,
-  finishPass, type PassOptions,
+  finishPass, rewriteEach, type PassOptions,
 } from './pattern.js';
 
 const rankOf = (o: Output): number | undefined => (o.partialShape.isRankStatic() ? o.partialShape.rank : undefined);
@@ -126,9 +126,5 @@ function fuseAt(pv: Node): boolean {
 
 /** Replaces every matched attention block by ScaledDotProductAttention-13; returns how many. */
 export function fuseAttention(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if (n.type === 'MatMul' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => n.type === 'MatMul' && fuseAt(n)), options);
 }

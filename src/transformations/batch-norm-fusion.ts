@@ -10,7 +10,7 @@ import { Node, type Output } from '../core/node.js';
 import { tensorFromNumbers, toNumbers, type Tensor } from '../core/tensor.js';
 import { add } from '../ops/add.js';
 import { constant } from '../ops/constant.js';
-import { commutedOperands, constantOf, numberAttr, replaceOutput, singleUse, soleConsumer, sourceOf, finishPass, type PassOptions } from './pattern.js';
+import { commutedOperands, constantOf, numberAttr, replaceOutput, singleUse, soleConsumer, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 /** C values when `o` is a constant that varies only along axis 1 of a rank-`rank` tensor. */
 function perChannel(o: Output, channels: number, rank: number): Float64Array | undefined {
@@ -111,9 +111,5 @@ function fuseAt(conv: Node): boolean {
 
 /** Folds BatchNorm and per-channel Multiply/Add after constant-weight convolutions; returns how many. */
 export function fuseBatchNorm(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if ((n.type === 'Convolution' || n.type === 'GroupConvolution') && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => (n.type === 'Convolution' || n.type === 'GroupConvolution') && fuseAt(n)), options);
 }

@@ -5,7 +5,7 @@ import { isFloatType } from '../core/element-type.js';
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { clamp } from '../ops/clamp.js';
-import { commutedOperands, finishPass, replaceOutput, scalarFor, singleUse, type PassOptions } from './pattern.js';
+import { commutedOperands, finishPass, replaceOutput, rewriteEach, scalarFor, singleUse, type PassOptions } from './pattern.js';
 
 /** [data, bound] when `n` is `type`(data, one-element constant). */
 function boundOf(n: Node, type: string): [Output, number] | undefined {
@@ -27,9 +27,5 @@ function fuseAt(outer: Node): boolean {
 
 /** Replaces every Minimum/Maximum pair with constant bounds by Clamp; returns how many. */
 export function fuseClamp(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if ((n.type === 'Minimum' || n.type === 'Maximum') && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => (n.type === 'Minimum' || n.type === 'Maximum') && fuseAt(n)), options);
 }

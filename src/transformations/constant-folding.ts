@@ -7,7 +7,7 @@ import type { Node, Output } from '../core/node.js';
 import type { EvalContext, InputInfo } from '../core/op.js';
 import type { Tensor } from '../core/tensor.js';
 import { constant } from '../ops/constant.js';
-import { constantOf, detachIfDead, finishPass, type PassOptions } from './pattern.js';
+import { constantOf, detachIfDead, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 export interface ConstantFoldingOptions extends PassOptions {
   /**
@@ -69,13 +69,9 @@ function foldedValues(n: Node, options: ConstantFoldingOptions): Tensor[] | unde
   }
   if (known) return n.outputs.map((o) => o.knownValue!);
   if (!allConstant) return undefined;
-  if (n.op.evaluateKnown) {
-    const infos: InputInfo[] = n.inputs.map((i, k) => ({ type: i.getElementType(), shape: i.getPartialShape(), value: inputs[k]! }));
-    const v = n.op.evaluateKnown(infos, n.attrs);
-    if (v) return v;
-  }
   try {
-    return n.op.evaluate(inputs.map((t) => t!), n.attrs, foldingContext(n));
+    const infos: InputInfo[] = n.inputs.map((i, k) => ({ type: i.getElementType(), shape: i.getPartialShape(), value: inputs[k]! }));
+    return n.op.evaluateKnown?.(infos, n.attrs) ?? n.op.evaluate(inputs.map((t) => t!), n.attrs, foldingContext(n));
   } catch {
     return undefined; // the same inputs fail with a proper error when the model runs
   }
@@ -99,13 +95,11 @@ function replaceByConstants(n: Node, values: readonly Tensor[]): boolean {
 
 /** Folds every foldable node, producers first, so whole constant chains collapse in one run. */
 export function foldConstants(model: Model, options: ConstantFoldingOptions = {}): number {
-  let folded = 0;
-  for (const n of model.getOrderedOps()) {
-    if (NEVER_FOLDED.has(n.type) || n.type.startsWith('Random') || hasBody(n)) continue;
-    if (!options.foldDecompression && isDecompressionConvert(n)) continue;
-    if (n.outputs.every((o) => o.targets.size === 0)) continue;
+  const folded = rewriteEach(model, (n) => {
+    if (NEVER_FOLDED.has(n.type) || n.type.startsWith('Random') || hasBody(n)) return false;
+    if (!options.foldDecompression && isDecompressionConvert(n)) return false;
     const values = foldedValues(n, options);
-    if (values && replaceByConstants(n, values)) folded++;
-  }
+    return values !== undefined && replaceByConstants(n, values);
+  });
   return finishPass(model, folded, options);
 }

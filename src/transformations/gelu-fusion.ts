@@ -6,7 +6,7 @@ import type { Node, Output } from '../core/node.js';
 import { gelu } from '../ops/gelu.js';
 import {
   commutedOperands, findProduct, isScalarNear, productFactors, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf,
-  finishPass, type PassOptions,
+  finishPass, rewriteEach, type PassOptions,
 } from './pattern.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -49,9 +49,5 @@ function fuseAt(core: Node): boolean {
 
 /** Replaces every matched GELU decomposition by Gelu-7; returns how many. */
 export function fuseGelu(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if ((n.type === 'Erf' || n.type === 'Tanh') && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => (n.type === 'Erf' || n.type === 'Tanh') && fuseAt(n)), options);
 }

@@ -7,7 +7,7 @@ import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { hSigmoid } from '../ops/h-sigmoid.js';
 import { hSwish } from '../ops/h-swish.js';
-import { commutedOperands, numberAttr, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf, finishPass, type PassOptions } from './pattern.js';
+import { commutedOperands, numberAttr, replaceOutput, scalarFor, singleUse, soleConsumer, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 /** [y, nodes] when `o` is ReLU6(y) in one of its three spellings. */
 function relu6Input(o: Output): [Output, Node[]] | undefined {
@@ -80,15 +80,13 @@ const RELU6_ENDS = new Set(['Clamp', 'Minimum']);
 /** Replaces hard-sigmoid and hard-swish decompositions; returns how many of each. */
 export function fuseHSwish(model: Model, options: PassOptions = {}): { hSwish: number; hSigmoid: number } {
   const counts = { hSwish: 0, hSigmoid: 0 };
-  for (const n of model.getOrderedOps()) {
-    if (!RELU6_ENDS.has(n.type) || n.output(0).targets.size === 0) continue;
-    const fused = fuseAt(n.output(0));
+  rewriteEach(model, (n) => {
+    const fused = RELU6_ENDS.has(n.type) ? fuseAt(n.output(0)) : undefined;
     if (fused === 'HSwish') counts.hSwish++;
     else if (fused === 'HSigmoid') counts.hSigmoid++;
-  }
-  for (const n of model.getOrderedOps()) {
-    if (n.type === 'HSigmoid' && fuseHSigmoidProduct(n)) counts.hSwish++;
-  }
+    return fused !== undefined;
+  });
+  counts.hSwish += rewriteEach(model, (n) => n.type === 'HSigmoid' && fuseHSigmoidProduct(n));
   finishPass(model, counts.hSwish + counts.hSigmoid, options);
   return counts;
 }

@@ -10,7 +10,7 @@ import { constant } from '../ops/constant.js';
 import { mvn } from '../ops/mvn.js';
 import {
   boolAttr, commutedOperands, constantIntegers, isScalarNear, normalizedAxes, replaceOutput, sameAxes, scalarFor, singleUse, sourceOf,
-  finishPass, type PassOptions,
+  finishPass, rewriteEach, type PassOptions,
 } from './pattern.js';
 
 /** [x, axes] when `o` is ReduceMean(x, axes) with kept dims. */
@@ -78,9 +78,5 @@ function fuseAt(n: Node): boolean {
 
 /** Replaces every decomposed mean-variance normalization by MVN-6; returns how many. */
 export function fuseLayerNorm(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if ((n.type === 'Divide' || n.type === 'Multiply') && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => (n.type === 'Divide' || n.type === 'Multiply') && fuseAt(n)), options);
 }

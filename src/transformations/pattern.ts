@@ -1,9 +1,11 @@
 // Matching and rewriting helpers every pass shares: constant reads, commutative operand matches,
 // single-use checks, and a replace that keeps provenance (friendly name, rt_info, tensor names).
+import { TsvinoError } from '../core/errors.js';
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { tensorFromNumbers, toNumbers, type Tensor } from '../core/tensor.js';
 import { constant } from '../ops/constant.js';
+import { eliminateDeadCode } from './dead-code-elimination.js';
 
 /** The value of a Constant output with its declared shape, or undefined for any other producer. */
 export function constantOf(o: Output): Tensor | undefined {
@@ -244,4 +246,23 @@ export interface PassOptions {
 export function finishPass<T extends number>(model: Model, rewrites: T, options: PassOptions): T {
   if (rewrites > 0 && options.validate !== false) model.validate();
   return rewrites;
+}
+
+/**
+ * Calls `rewrite` on every node something reads, producers first; returns how many it rewrote.
+ * A replacement that fails shape inference (a match the fused op cannot express) counts as no
+ * match: the graph stays as it was and the nodes built for it are cut off.
+ */
+export function rewriteEach(model: Model, rewrite: (n: Node) => boolean): number {
+  let count = 0;
+  for (const n of model.getOrderedOps()) {
+    if (!n.outputs.some((o) => o.targets.size > 0)) continue;
+    try {
+      if (rewrite(n)) count++;
+    } catch (e) {
+      if (!(e instanceof TsvinoError)) throw e;
+      eliminateDeadCode(model);
+    }
+  }
+  return count;
 }

@@ -3,7 +3,7 @@
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { softmax } from '../ops/softmax.js';
-import { boolAttr, constantIntegers, normalizedAxes, replaceOutput, sameAxes, singleUse, sourceOf, finishPass, type PassOptions } from './pattern.js';
+import { boolAttr, constantIntegers, normalizedAxes, replaceOutput, sameAxes, singleUse, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 /** The single normalized axis of a keep-dims reduction of `data`, or undefined. */
 function reductionAxis(reduce: Node, type: string, data: Output): number | undefined {
@@ -34,9 +34,5 @@ function fuseAt(div: Node): boolean {
 
 /** Replaces every matched softmax decomposition by Softmax-8; returns how many. */
 export function fuseSoftmax(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if (n.type === 'Divide' && n.output(0).targets.size > 0 && fuseAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => n.type === 'Divide' && fuseAt(n)), options);
 }

@@ -3,7 +3,7 @@
 import type { Model } from '../core/model.js';
 import type { Node, Output } from '../core/node.js';
 import { swish } from '../ops/swish.js';
-import { commutedOperands, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf, finishPass, type PassOptions } from './pattern.js';
+import { commutedOperands, replaceOutput, scalarConstantLike, scalarFor, singleUse, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 interface SwishMatch { x: Output; sigmoid: Node; beta?: { value: number; node: Node } }
 
@@ -42,10 +42,5 @@ function fuseDivisionAt(div: Node): boolean {
 
 /** Replaces every x · Sigmoid(x) (or Sigmoid(β · x)) by Swish-4; returns how many. */
 export function fuseSwish(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if (n.output(0).targets.size === 0) continue;
-    if (n.type === 'Multiply' ? fuseAt(n) : n.type === 'Divide' && fuseDivisionAt(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => n.type === 'Multiply' ? fuseAt(n) : n.type === 'Divide' && fuseDivisionAt(n)), options);
 }

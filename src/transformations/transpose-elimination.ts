@@ -10,7 +10,7 @@ import { Node, type Output } from '../core/node.js';
 import { constant } from '../ops/constant.js';
 import { reshape } from '../ops/reshape.js';
 import { transpose } from '../ops/transpose.js';
-import { boolAttr, constantIntegers, forwardOutput, replaceOutput, scalarFor, singleUse, sourceOf, finishPass, type PassOptions } from './pattern.js';
+import { boolAttr, constantIntegers, forwardOutput, replaceOutput, scalarFor, singleUse, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 const isIdentity = (perm: readonly number[]): boolean => perm.every((p, i) => p === i);
 
@@ -107,10 +107,5 @@ function simplifyReshape(n: Node): boolean {
 
 /** Removes identity and back-to-back transposes and reshapes; returns how many rewrites. */
 export function eliminateTransposes(model: Model, options: PassOptions = {}): number {
-  let count = 0;
-  for (const n of model.getOrderedOps()) {
-    if (n.output(0).targets.size === 0) continue;
-    if (n.type === 'Transpose' ? simplifyTranspose(n) : RESHAPING.has(n.type) && simplifyReshape(n)) count++;
-  }
-  return finishPass(model, count, options);
+  return finishPass(model, rewriteEach(model, (n) => n.type === 'Transpose' ? simplifyTranspose(n) : RESHAPING.has(n.type) && simplifyReshape(n)), options);
 }

@@ -83,3 +83,16 @@ test('attention fusion leaves a softmax over another axis and probabilities that
     assert.deepEqual(histogram(m), before);
   }
 });
+
+test('attention fusion leaves a mask that broadcasts the scores up (SDPA cannot express it) alone', () => {
+  const [q, k, v] = [[1, H, S, D], [1, H, D, S], [1, H, S, D]].map((shape, i) => opset.parameter('f32', shape, `in${i}`));
+  const mask = opset.parameter('f32', [2, H, S, S], 'mask');
+  const probs = opset.softmax(opset.add(opset.divide(opset.matMul(q!, k!), opset.constant('f32', [], [3])), mask), -1);
+  const m = new Model([opset.matMul(probs, v!)], [q!, k!, v!, mask]);
+  const before = histogram(m);
+  assert.equal(fuseAttention(m), 0);
+  assert.deepEqual(histogram(m), before);
+  assert.equal(q!.output(0).targets.size, 1, 'nodes built for the failed match are cut off');
+  assert.equal(k!.output(0).targets.size, 1);
+  m.validate();
+});
