@@ -4,8 +4,11 @@
 
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <tuple>
 #include <unordered_map>
 
 namespace tsvino {
@@ -518,23 +521,41 @@ void buildBatchNorm(Builder& b, const Napi::Object& s) {
   b.add(dnnl::batch_normalization_forward(pd), args, {}, pd.scratchpad_desc());
 }
 
+// Concat in one layout: the first blocked layout among the inputs when every input's slice along
+// the axis fills whole blocks (DenseNet's chains of concats stay blocked end to end), else row-major.
 void buildConcat(Builder& b, const Napi::Object& s) {
   int dst = slotField(s, "dst");
   auto srcs = s.Get("srcs").As<Napi::Array>();
+  const int axis = static_cast<int>(num(s, "axis"));
   const bool plainOut = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
   std::vector<int> ids;
+  for (uint32_t i = 0; i < srcs.Length(); i++) ids.push_back(b.dense(srcs.Get(i).As<Napi::Number>().Int32Value()));
+  auto tagged = [&](const memory::dims& d, tag t) { return memory::desc(d, kF32, t); };
+  tag chosen = tag::undef;
+  if (!plainOut && axis == 1) {
+    for (int id : ids) {
+      const memory::dims d = b.slot(id).dims;
+      for (auto [t, block, rank] : {std::tuple{tag::nChw8c, 8, 4}, std::tuple{tag::nChw16c, 16, 4}, std::tuple{tag::nCdhw8c, 8, 5}}) {
+        if (static_cast<int>(d.size()) == rank && b.mdOf(id) == tagged(d, t)) {
+          bool fits = true;
+          for (int other : ids) fits = fits && b.slot(other).dims.size() == d.size() && b.slot(other).dims[1] % block == 0;
+          if (fits) chosen = t;
+        }
+      }
+      if (chosen != tag::undef) break;
+    }
+  }
   std::vector<memory::desc> mds;
-  for (uint32_t i = 0; i < srcs.Length(); i++) {
-    int id = srcs.Get(i).As<Napi::Number>().Int32Value();
-    id = plainOut ? b.plain(id) : b.dense(id);
-    ids.push_back(id);
+  for (int& id : ids) {
+    const memory::dims d = b.slot(id).dims;
+    id = chosen == tag::undef ? b.plain(id) : b.as(id, tagged(d, chosen));
     mds.push_back(b.mdOf(id));
   }
-  const int axis = static_cast<int>(num(s, "axis"));
+  const memory::dims outDims = b.slot(dst).dims;
+  memory::desc dstMd = chosen == tag::undef ? plainDesc(outDims) : tagged(outDims, chosen);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  dnnl::concat::primitive_desc pd = plainOut ? dnnl::concat::primitive_desc(plainDesc(b.slot(dst).dims), axis, mds, cpuEngine(), attr)
-                                             : dnnl::concat::primitive_desc(axis, mds, cpuEngine(), attr);
+  dnnl::concat::primitive_desc pd(dstMd, axis, mds, cpuEngine(), attr);
   b.produce(dst, pd.dst_desc());
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_DST, dst}};
   for (size_t i = 0; i < ids.size(); i++) args.emplace_back(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), ids[i]);

@@ -449,6 +449,17 @@ const lowerAttention: NativeLowering = (node, l) => {
   return true;
 };
 
+/** A Pad with nothing to add (PyTorch exports one before some pools) is the identity. */
+const lowerPad: NativeLowering = (node, l) => {
+  const begin = ints(l.constOf(inp(node, 1)));
+  const end = ints(l.constOf(inp(node, 2)));
+  if (!begin || !end || ![...begin, ...end].every((p) => p === 0)) return false;
+  const src = l.slotOf(inp(node, 0));
+  if (src === undefined) return false;
+  l.define(node.output(0), src);
+  return true;
+};
+
 const withFirst = (first: (n: Node, l: Lowering) => boolean, then: NativeLowering): NativeLowering => (n, l) => first(n, l) || then(n, l);
 
 export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<string, NativeLowering>([
@@ -476,6 +487,7 @@ export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<str
   ['Gather', lowerGather],
   ['Concat', lowerConcat],
   ['ScaledDotProductAttention', lowerAttention],
+  ['Pad', lowerPad],
 ]);
 
 export type { PlanPostOp };
