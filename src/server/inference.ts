@@ -26,30 +26,29 @@ export async function runInference<T>(
   manager: ModelManager, metrics: ServerMetrics, iface: Interface, call: InferCall, encode: (o: InferOutcome) => T,
 ): Promise<T> {
   const started = process.hrtime.bigint();
-  let name = call.modelName;
-  let version = call.modelVersion ?? '';
-  let served: ServedVersion | undefined;
+  let served: ServedVersion;
   try {
     served = manager.resolve(call.modelName, call.modelVersion);
-    name = served.name;
-    version = String(served.version);
-    const labels = { name, version };
-    metrics.currentRequests.inc(labels);
-    try {
-      const result = await served.infer(call.inputs, (outputs, timing) => {
-        metrics.inferenceTime.observe(labels, timing.inferUs);
-        metrics.waitForInferReqTime.observe(labels, timing.waitUs);
-        metrics.inferReqActive.set(labels, served!.pool.active);
-        return encode({ served: served!, outputs });
-      }, call.outputs);
-      metrics.countRequest(iface, 'ModelInfer', name, version, true);
-      metrics.requestTime.observe({ interface: iface, name, version }, Number(process.hrtime.bigint() - started) / 1000);
-      return result;
-    } finally {
-      metrics.currentRequests.dec(labels);
-    }
   } catch (e) {
-    metrics.countRequest(iface, 'ModelInfer', name, version, false);
+    metrics.countRequest(iface, 'ModelInfer', call.modelName, call.modelVersion ?? '', false);
     throw toServerError(e);
+  }
+  const labels = { name: served.name, version: String(served.version) };
+  metrics.currentRequests.inc(labels);
+  try {
+    const result = await served.infer(call.inputs, (outputs, timing) => {
+      metrics.inferenceTime.observe(labels, timing.inferUs);
+      metrics.waitForInferReqTime.observe(labels, timing.waitUs);
+      metrics.inferReqActive.set(labels, served.pool.active);
+      return encode({ served, outputs });
+    }, call.outputs);
+    metrics.countRequest(iface, 'ModelInfer', labels.name, labels.version, true);
+    metrics.requestTime.observe({ interface: iface, ...labels }, Number(process.hrtime.bigint() - started) / 1000);
+    return result;
+  } catch (e) {
+    metrics.countRequest(iface, 'ModelInfer', labels.name, labels.version, false);
+    throw toServerError(e);
+  } finally {
+    metrics.currentRequests.dec(labels);
   }
 }
