@@ -1,6 +1,9 @@
 // tsvino CPU against onnxruntime-node on the same ONNX files, same thread count, same run:
-//   node dist/bench/latency.js [--dir bench-models] [--iterations 10] [--threads 2] [names...]
-// Each (model, runtime) runs in its own process so peak RSS belongs to one runtime.
+//   node dist/bench/latency.js [--dir bench-models] [--iterations 10] [--threads 2] [--rounds 3] [names...]
+// Each (model, runtime) runs in its own process so peak RSS belongs to one runtime. The two
+// runtimes alternate for --rounds rounds and the ratio is the median of the rounds' ratios, so a
+// load that drifts on this shared machine hits both alike. tsvino reshapes the model to the input
+// shapes before compiling, as benchmark_app -shape does; onnxruntime gets the file as it is.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,15 +25,19 @@ async function measure(runtime: string, dir: string, name: string, iterations: n
   const feeds = inputsOf(dir, name).map(([k, f]) => [k, tensorFromNpy(readFileSync(f), f)] as const);
   const path = join(dir, `${name}.onnx`);
   let run: () => Promise<unknown>;
+  // Module loading is not session creation: both runtimes are imported before the clock starts.
+  const ort = runtime === 'onnxruntime' ? await import('onnxruntime-node') : undefined;
+  const { Core } = await import('../src/index.js');
   const t0 = performance.now();
-  if (runtime === 'onnxruntime') {
-    const ort = await import('onnxruntime-node');
+  if (ort) {
     const session = await ort.InferenceSession.create(path, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
     const ortFeeds = Object.fromEntries(feeds.map(([k, t]) => [k, new ort.Tensor(t.getElementType() === 'i64' ? 'int64' : 'float32', t.data as Float32Array, t.getShape())]));
     run = () => session.run(ortFeeds);
   } else {
-    const { Core } = await import('../src/index.js');
-    const compiled = await new Core().compileModel(path, 'CPU', { INFERENCE_NUM_THREADS: threads });
+    const core = new Core();
+    const model = await core.readModel(path);
+    model.reshape(new Map(model.inputs.map((input, i) => [i, feeds.find(([k]) => input.nameSet.has(k))![1].getShape()])));
+    const compiled = await core.compileModel(model, 'CPU', { INFERENCE_NUM_THREADS: threads });
     const request = compiled.createInferRequest();
     const tsFeeds = Object.fromEntries(feeds);
     run = () => request.inferAsync(tsFeeds);
@@ -50,10 +57,11 @@ const opts = new Command('latency')
   .option('--dir <dir>', 'corpus folder', 'bench-models')
   .option('--iterations <n>', 'timed runs per model', '10')
   .option('--threads <n>', 'threads for both runtimes', '2')
+  .option('--rounds <n>', 'alternating rounds per model', '3')
   .option('--one <runtime>', 'internal: measure one runtime in this process')
   .argument('[names...]')
   .parse();
-const o = opts.opts<{ dir: string; iterations: string; threads: string; one?: string }>();
+const o = opts.opts<{ dir: string; iterations: string; threads: string; rounds: string; one?: string }>();
 const names = opts.args.length ? opts.args : NAMES.filter((n) => existsSync(join(o.dir, `${n}.onnx`)));
 
 if (o.one) {
@@ -63,7 +71,7 @@ if (o.one) {
     console.log(JSON.stringify({ error: (e as Error).message.split('\n')[0] }));
   }
 } else {
-  console.log(`threads ${o.threads}, ${o.iterations} timed runs after one warm-up, batch 1, FP32`);
+  console.log(`threads ${o.threads}, ${o.iterations} timed runs after one warm-up, batch 1, FP32, ${o.rounds} alternating rounds (medians)`);
   console.log('| model | onnxruntime-node | tsvino CPU | ratio tsvino/ort | compile ort / tsvino | peak RSS ort / tsvino |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const name of names) {
@@ -71,9 +79,11 @@ if (o.one) {
       const r = spawnSync(process.execPath, ['--max-old-space-size=16000', process.argv[1]!, '--one', runtime, '--dir', o.dir, '--iterations', o.iterations, '--threads', o.threads, name], { encoding: 'utf8' });
       try { return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Measure; } catch { return { compileMs: NaN, medianMs: NaN, peakRssMB: NaN, error: (r.stderr || 'no output').split('\n')[0] }; }
     };
-    const ort = one('onnxruntime');
-    const ts = one('tsvino');
-    if (ort.error || ts.error) { console.log(`| ${name} | ${ort.error ?? ''} | ${ts.error ?? ''} | | | |`); continue; }
-    console.log(`| ${name} | ${ort.medianMs.toFixed(1)} ms | ${ts.medianMs.toFixed(1)} ms | ${(ts.medianMs / ort.medianMs).toFixed(2)} | ${ort.compileMs.toFixed(0)} / ${ts.compileMs.toFixed(0)} ms | ${ort.peakRssMB.toFixed(0)} / ${ts.peakRssMB.toFixed(0)} MB |`);
+    const rounds: Array<{ ort: Measure; ts: Measure }> = [];
+    for (let k = 0; k < Number(o.rounds); k++) rounds.push({ ort: one('onnxruntime'), ts: one('tsvino') });
+    const failed = rounds.find((r) => r.ort.error || r.ts.error);
+    if (failed) { console.log(`| ${name} | ${failed.ort.error ?? ''} | ${failed.ts.error ?? ''} | | | |`); continue; }
+    const pick = (f: (r: { ort: Measure; ts: Measure }) => number): number => median(rounds.map(f));
+    console.log(`| ${name} | ${pick((r) => r.ort.medianMs).toFixed(1)} ms | ${pick((r) => r.ts.medianMs).toFixed(1)} ms | ${pick((r) => r.ts.medianMs / r.ort.medianMs).toFixed(2)} | ${pick((r) => r.ort.compileMs).toFixed(0)} / ${pick((r) => r.ts.compileMs).toFixed(0)} ms | ${pick((r) => r.ort.peakRssMB).toFixed(0)} / ${pick((r) => r.ts.peakRssMB).toFixed(0)} MB |`);
   }
 }

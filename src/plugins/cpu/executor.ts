@@ -31,6 +31,9 @@ const MAX_BUILD_ATTEMPTS = 24;
 export function compilePlan(model: Model, addon: NativeAddon, threads: number, jsKernel: KernelOverride, profiling = false): CompiledPlan {
   const denied = new Set<Node>();
   const unfused = new Set<Node>();
+  // oneDNN sizes each primitive's parallel work (and scratchpad) for the thread count in effect
+  // when it is created, so plans are built with the count they will run with.
+  addon.setNumThreads(threads);
   for (let attempt = 0; attempt < MAX_BUILD_ATTEMPTS; attempt++) {
     const lowered = lowerModel(model, denied, unfused);
     let plan: PlanHandle;
