@@ -199,6 +199,9 @@ class Builder {
     Slot& s = slot(id);
     if (s.kind != SlotKind::Const) throw StepError{"weights slot " + std::to_string(id) + " must be a constant", true};
     touch(id);
+    // Already in the wanted layout (row-major GEMM weights): read the caller's buffer in place,
+    // which the TypeScript side keeps alive as long as the plan. No second copy of the weights.
+    if (want == userMd) return memory(userMd, cpuEngine(), const_cast<float*>(s.constData));
     memory out(want, cpuEngine());
     memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
     try {
@@ -581,6 +584,36 @@ void buildReduce(Builder& b, const Napi::Object& s) {
   b.add(dnnl::reduction(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
 }
 
+// Strides that let `to` view memory laid out as (from, fromStrides), when a reshape needs no copy:
+// walking both shapes from the innermost axis, every run of source axes that is contiguous in
+// memory must be re-split exactly by whole target axes (axes of size 1 take any stride).
+bool reshapedStrides(const memory::dims& from, const memory::dims& fromStrides, const memory::dims& to, memory::dims& out) {
+  out.assign(to.size(), 0);
+  int t = static_cast<int>(to.size()) - 1;
+  int64_t runElems = 1, viewElems = 1, runStride = fromStrides.empty() ? 1 : fromStrides.back();
+  for (int f = static_cast<int>(from.size()) - 1; f >= 0; f--) {
+    runElems *= from[f];
+    const bool runEnds = f == 0 || (from[f - 1] != 1 && fromStrides[f - 1] != runElems * runStride);
+    if (!runEnds) continue;
+    while (t >= 0 && (viewElems < runElems || to[t] == 1)) {
+      out[t] = viewElems * runStride;
+      viewElems *= to[t];
+      t--;
+    }
+    if (viewElems != runElems) return false;
+    if (f > 0) {
+      runStride = fromStrides[f - 1];
+      runElems = 1;
+      viewElems = 1;
+    }
+  }
+  for (; t >= 0; t--) {
+    if (to[t] != 1) return false;
+    out[t] = 1;
+  }
+  return true;
+}
+
 // A view shares its source's storage: reshape (row-major only), transpose (permuted strides) and
 // slice (offset along one axis). Copying into an external buffer, or a source whose layout does not
 // allow the view, turns into a reorder instead.
@@ -592,8 +625,13 @@ void buildView(Builder& b, const Napi::Object& s, const std::string& kind) {
   memory::desc view;
   size_t extra = 0;
   if (kind == "reshape") {
-    x = b.plain(src);
-    view = plainDesc(outDims);
+    memory::dims st;
+    if (isPlainStrided(b.mdOf(x)) && reshapedStrides(b.slot(x).dims, stridesOf(b.mdOf(x)), outDims, st)) {
+      view = strided(outDims, st);
+    } else {
+      x = b.plain(src);
+      view = plainDesc(outDims);
+    }
   } else if (kind == "transpose") {
     if (!isPlainStrided(b.mdOf(x))) x = b.plain(x);
     auto order = dimsOf(s, "order");
