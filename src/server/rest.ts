@@ -28,7 +28,8 @@ function asServerError(e: unknown, bodyLimit: number): ServerError {
 export function createRestApp(bodyLimit: number, logLevel: string): FastifyInstance {
   // Per-request lines only at debug: under load they would drown the model lifecycle events.
   const app = Fastify({
-    bodyLimit, logger: { level: logLevel }, logController: new LogController({ disableRequestLogging: logLevel !== 'debug' }),
+    // return503OnClosing off: a request already on an open connection when SIGTERM arrives is served.
+    bodyLimit, logger: { level: logLevel }, return503OnClosing: false, logController: new LogController({ disableRequestLogging: logLevel !== 'debug' }),
   });
   // Every body arrives as bytes: the binary tensor extension sends JSON followed by raw tensors.
   app.removeAllContentTypeParsers();

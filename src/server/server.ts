@@ -48,6 +48,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // The manager and gRPC log through fastify's logger, so every line shares one structured format.
   const manager = new ModelManager(new Core(), app.log, metrics);
   addKServeRoutes(app, manager, metrics);
+  // While draining, each response closes its connection: fastify's keep-alive timeout is 72 s, and an
+  // idle keep-alive connection would otherwise hold the exit that long. Requests already read are served.
+  let draining = false;
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (draining) void reply.header('connection', 'close');
+    return payload;
+  });
   await manager.setConfigs(configs);
   manager.startPolling(opts.pollIntervalMs ?? 1000, configPath);
 
@@ -65,6 +72,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     restPort, grpcPort, manager, metrics,
     close: () => {
       closing ??= (async () => {
+        draining = true;
         app.log.info({ inFlight: manager.inFlight() }, 'draining: no new requests, waiting for in-flight ones');
         await Promise.all([app.close(), grpcServer ? shutdownGrpc(grpcServer, drainTimeoutMs) : undefined, manager.close()]);
         app.log.info({}, 'drained');
