@@ -17,7 +17,8 @@ export function readModelFile(modelPath: string, weightsPath?: string, options: 
     const bin = weightsPath ?? modelPath.slice(0, -ext.length) + '.bin';
     return readIR(bytes, readBytes(bin, 'weights', weightsPath === undefined));
   }
-  if (ext === '.onnx') return readOnnx(bytes, { path: modelPath, ...options });
+  // The bytes were read here and nobody else holds them, so the reader may align tensors in place.
+  if (ext === '.onnx') return readOnnx(bytes, { path: modelPath, ownsBytes: true, ...options });
   return readModelBuffer(bytes, weightsPath ? readBytes(weightsPath, 'weights') : undefined, modelPath, options);
 }
 
@@ -39,7 +40,9 @@ function looksLikeXml(bytes: Uint8Array): boolean {
 
 function readBytes(path: string, what: string, optional = false): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    // A view of the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return new Uint8Array(0); // an IR without constants has no .bin

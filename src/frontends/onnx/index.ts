@@ -12,6 +12,11 @@ export interface OnnxReadOptions {
   path?: string;
   /** Progress of graph translation: nodes done out of the top-level total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The caller hands the bytes over (a file the reader read itself): misaligned raw tensors are
+   * then shifted into alignment inside the buffer instead of copied, so weights live once.
+   */
+  ownsBytes?: boolean;
 }
 
 /** Decodes ONNX bytes and translates the graph into a Model of core ops. */
@@ -30,7 +35,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   const functions = new Map((proto.functions ?? []).map((f) => [functionKey(domainOf(f.domain), f.name ?? ''), f]));
   const unsupported = findUnsupported(proto.graph, opsets, [], functions);
   if (unsupported.length) throw new UnsupportedOperationError(unsupported);
-  const builder = new GraphBuilder(opsets, options.path ? { baseDir: dirname(options.path) } : {});
+  const builder = new GraphBuilder(opsets, { ...(options.path ? { baseDir: dirname(options.path) } : {}), ...(options.ownsBytes ? { alignInPlace: new WeakMap() } : {}) });
   if (options.onProgress) builder.onProgress = options.onProgress;
   builder.functions = functions;
   const model = builder.build(proto.graph, proto.graph.name || 'onnx_model');

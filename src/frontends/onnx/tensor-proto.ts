@@ -49,6 +49,12 @@ export interface ExternalDataScope {
   baseDir?: string;
   /** External files already read for this model: big models keep every tensor in one file. */
   files?: Map<string, Uint8Array>;
+  /**
+   * Present when the reader owns the model bytes: raw data that is misaligned for its element
+   * type moves back over its own field header (done decoding) instead of being copied. The map
+   * remembers moved data, so converting the same TensorProto again reads it where it now lies.
+   */
+  alignInPlace?: WeakMap<Uint8Array, Uint8Array>;
 }
 
 /**
@@ -68,7 +74,7 @@ export function tensorFromProto(p: TensorProto, scope: ExternalDataScope = {}, l
     if (list.length !== count) throw new ModelFormatError(`tensor "${label}": ${list.length} strings for shape [${shape}]`);
     return new Tensor('string', shape, list);
   }
-  if (p.rawData && p.rawData.length > 0) return fromBytes(type, shape, p.rawData, label);
+  if (p.rawData && p.rawData.length > 0) return fromBytes(type, shape, scope.alignInPlace ? aligned(p.rawData, type, scope.alignInPlace) : p.rawData, label);
   return fromTypedFields(p, type, shape, count, label);
 }
 
@@ -83,6 +89,27 @@ function fromBytes(type: ElementType, shape: number[], bytes: Uint8Array, label:
 }
 
 const bitsOf = bitWidth;
+
+/** Bytes of a varint encoding of n. */
+const varintBytes = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1) / 7));
+
+/**
+ * `raw` moved back by its misalignment for `type`, when the field's own header (the raw_data tag,
+ * one byte, and the length varint) has room: those bytes lie right before the data and are not
+ * read again once the proto is decoded. Otherwise `raw` unchanged (it is then copied).
+ */
+function aligned(raw: Uint8Array, type: ElementType, moved: WeakMap<Uint8Array, Uint8Array>): Uint8Array {
+  const done = moved.get(raw);
+  if (done) return done;
+  const elemBytes = Math.max(1, bitsOf(type) / 8);
+  const shift = raw.byteOffset % elemBytes;
+  if (shift === 0 || shift > 1 + varintBytes(raw.length) || !Number.isInteger(elemBytes)) return raw;
+  const whole = new Uint8Array(raw.buffer);
+  whole.copyWithin(raw.byteOffset - shift, raw.byteOffset, raw.byteOffset + raw.length);
+  const out = whole.subarray(raw.byteOffset - shift, raw.byteOffset - shift + raw.length);
+  moved.set(raw, out);
+  return out;
+}
 
 /**
  * Typed repeated fields: int32_data also carries 8/16-bit ints, bool, f16/bf16 and the float8s
