@@ -9,6 +9,11 @@
 #include <cstring>
 #include <functional>
 #include <tuple>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <omp.h>
 #include <unordered_map>
 
 namespace tsvino {
@@ -185,14 +190,25 @@ class Builder {
       reorder(mid, to);
       return;
     }
-    add(dnnl::reorder(pd), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, {}, pd.scratchpad_desc());
+    add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, {}, pd.scratchpad_desc());
   }
 
-  void add(dnnl::primitive prim, std::vector<std::pair<int, int>> args, std::vector<std::pair<int, memory>> fixed,
-           const memory::desc& scratchpad, std::vector<std::pair<int, memory::desc>> views = {}) {
+  // The primitive itself (JIT code generation, the slow part) is made later, on worker threads.
+  void add(std::function<dnnl::primitive()> make, std::vector<std::pair<int, int>> args,
+           std::vector<std::pair<int, memory>> fixed, const memory::desc& scratchpad,
+           std::vector<std::pair<int, memory::desc>> views = {}) {
     if (scratchpad.get_size() > 0) args.emplace_back(DNNL_ARG_SCRATCHPAD, scratch(scratchpad));
-    p_.ops.push_back(PlanOp{std::move(prim), std::move(args), std::move(fixed), step, std::move(views)});
+    PlanOp op;
+    op.slotArgs = std::move(args);
+    op.fixedArgs = std::move(fixed);
+    op.step = step;
+    op.views = std::move(views);
+    p_.ops.push_back(std::move(op));
+    makers.push_back(std::move(make));
   }
+
+  std::vector<std::function<dnnl::primitive()>> makers;  // one per op, in order
+  std::vector<std::function<void()>> packJobs;           // weight reorders, run with the makers
 
   // A constant in layout `want`, reordered from the caller's row-major data once, at build time.
   memory packed(int id, const memory::desc& userMd, const memory::desc& want) {
@@ -204,12 +220,17 @@ class Builder {
     if (want == userMd) return memory(userMd, cpuEngine(), const_cast<float*>(s.constData));
     memory out(want, cpuEngine());
     memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
+    dnnl::reorder::primitive_desc pd;
     try {
-      dnnl::reorder(user, out).execute(cpuStream(), user, out);
+      pd = dnnl::reorder::primitive_desc(cpuEngine(), userMd, cpuEngine(), want);
     } catch (const dnnl::error&) {
       throw StepError{"cannot pack weights from " + describe(userMd) + " to " + describe(want), true};
     }
-    cpuStream().wait();
+    // The data is read while the build call lasts, which is when the jobs run.
+    packJobs.push_back([pd, user, out]() mutable {
+      dnnl::reorder(pd).execute(cpuStream(), user, out);
+      cpuStream().wait();
+    });
     return out;
   }
 
@@ -302,7 +323,7 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
   if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
   args.insert(args.end(), post.args.begin(), post.args.end());
-  b.add(dnnl::convolution_forward(pd), args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
+  b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
 }
 
 // The md of `id` seen through matmul's eyes: row-major strides, last two axes swapped when transposed.
@@ -395,7 +416,7 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
   views.emplace_back(DNNL_ARG_DST, primDst);
   if (!constB) views.emplace_back(DNNL_ARG_WEIGHTS, bMd);
   if (bias >= 0) views.emplace_back(DNNL_ARG_BIAS, biasMd);
-  b.add(dnnl::matmul(pd), args, std::move(fixed), pd.scratchpad_desc(), views);
+  b.add([pd] { return dnnl::primitive(dnnl::matmul(pd)); }, args, std::move(fixed), pd.scratchpad_desc(), views);
 }
 
 void buildPooling(Builder& b, const Napi::Object& s) {
@@ -419,7 +440,7 @@ void buildPooling(Builder& b, const Napi::Object& s) {
   dnnl::pooling_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
   int x = b.as(src, pd.src_desc());
   b.produce(dst, pd.dst_desc());
-  b.add(dnnl::pooling_v2_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::pooling_v2_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
 }
 
 // Elementwise steps keep their input's layout unless a plain reader needs the result.
@@ -439,7 +460,7 @@ void buildEltwise(Builder& b, const Napi::Object& s) {
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::eltwise_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
-  b.add(dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::eltwise_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
 }
 
 void buildBinary(Builder& b, const Napi::Object& s) {
@@ -461,7 +482,7 @@ void buildBinary(Builder& b, const Napi::Object& s) {
   if (post.sum < 0) b.produce(dst, aMd);
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, c}, {DNNL_ARG_DST, dst}};
   args.insert(args.end(), post.args.begin(), post.args.end());
-  b.add(dnnl::binary(pd), args, {}, pd.scratchpad_desc(), post.views);
+  b.add([pd] { return dnnl::primitive(dnnl::binary(pd)); }, args, {}, pd.scratchpad_desc(), post.views);
 }
 
 void buildSoftmax(Builder& b, const Napi::Object& s) {
@@ -474,7 +495,7 @@ void buildSoftmax(Builder& b, const Napi::Object& s) {
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::softmax_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
-  b.add(dnnl::softmax_v2_forward(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::softmax_v2_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
 }
 
 // Layer normalization over the last axis, with optional per-element scale and shift.
@@ -496,7 +517,7 @@ void buildLayerNorm(Builder& b, const Napi::Object& s) {
   if (shift >= 0) args.emplace_back(DNNL_ARG_SHIFT, shift), b.touch(shift);
   if (pd.mean_desc().get_size() > 0) args.emplace_back(DNNL_ARG_MEAN, b.scratch(pd.mean_desc()));
   if (pd.variance_desc().get_size() > 0) args.emplace_back(DNNL_ARG_VARIANCE, b.scratch(pd.variance_desc()));
-  b.add(dnnl::layer_normalization_forward(pd), args, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::layer_normalization_forward(pd)); }, args, {}, pd.scratchpad_desc());
 }
 
 // Inference batch normalization with the model's statistics; `relu` fuses a following ReLU.
@@ -521,7 +542,7 @@ void buildBatchNorm(Builder& b, const Napi::Object& s) {
     args.emplace_back(arg, id);
   }
   if (pd.workspace_desc().get_size() > 0) args.emplace_back(DNNL_ARG_WORKSPACE, b.scratch(pd.workspace_desc()));
-  b.add(dnnl::batch_normalization_forward(pd), args, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::batch_normalization_forward(pd)); }, args, {}, pd.scratchpad_desc());
 }
 
 // Concat in one layout: the first blocked layout among the inputs when every input's slice along
@@ -562,7 +583,7 @@ void buildConcat(Builder& b, const Napi::Object& s) {
   b.produce(dst, pd.dst_desc());
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_DST, dst}};
   for (size_t i = 0; i < ids.size(); i++) args.emplace_back(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), ids[i]);
-  b.add(dnnl::concat(pd), args, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::concat(pd)); }, args, {}, pd.scratchpad_desc());
 }
 
 void buildReduce(Builder& b, const Napi::Object& s) {
@@ -581,7 +602,7 @@ void buildReduce(Builder& b, const Napi::Object& s) {
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::reduction::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, dstMd);
-  b.add(dnnl::reduction(pd), {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::reduction(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
 }
 
 // Strides that let `to` view memory laid out as (from, fromStrides), when a reshape needs no copy:
@@ -715,6 +736,44 @@ void readsOf(const Napi::Object& s, std::vector<int>& out) {
   }
 }
 
+// Creates every primitive and packs every weight on a few threads: oneDNN's JIT code generation
+// dominates compile time, and primitive creation is thread-safe. Each thread uses the caller's
+// OpenMP thread count, so the primitives are identical to ones made on the calling thread.
+void makePrimitives(Plan& plan, Builder& b, Napi::Env env) {
+  const size_t jobs = b.makers.size() + b.packJobs.size();
+  std::atomic<size_t> next{0};
+  std::mutex failure;
+  std::string error;
+  int errorStep = -1;
+  const int ompThreads = omp_get_max_threads();
+  auto work = [&] {
+    omp_set_num_threads(ompThreads);
+    for (size_t k = next++; k < jobs; k = next++) {
+      try {
+        if (k < b.makers.size()) plan.ops[k].prim = b.makers[k]();
+        else b.packJobs[k - b.makers.size()]();
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(failure);
+        if (error.empty()) {
+          error = e.what();
+          errorStep = k < b.makers.size() ? plan.ops[k].step : -1;
+        }
+      }
+    }
+  };
+  const unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; i++) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (!error.empty()) {
+    auto err = Napi::Error::New(env, "step " + std::to_string(errorStep) + ": oneDNN: " + error);
+    if (errorStep >= 0) err.Set("step", Napi::Number::New(env, errorStep));
+    err.Set("unimplemented", Napi::Boolean::New(env, false));
+    throw err;
+  }
+}
+
 }  // namespace
 
 int rootOf(const Plan& plan, int slot) {
@@ -771,6 +830,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
       throw err;
     }
   }
+  makePrimitives(plan, b, env);
   // Constants read at run time (biases, scales, operands) get an owned copy, so the plan does not
   // depend on the JavaScript buffer staying alive; weights were packed into their own memory.
   std::vector<bool> readAtRun(plan.slots.size(), false);
