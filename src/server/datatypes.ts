@@ -18,7 +18,7 @@ const ELEMENT_BYTES: Record<KServeDatatype, number> = {
 };
 
 export const isKServeDatatype = (s: unknown): s is KServeDatatype =>
-  typeof s === 'string' && (KSERVE_DATATYPES as readonly string[]).includes(s);
+  KSERVE_DATATYPES.some((d) => d === s);
 
 export const toElementType = (d: KServeDatatype): ElementType => TO_ELEMENT[d];
 

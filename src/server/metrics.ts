@@ -48,6 +48,12 @@ export class ServerMetrics {
     labelNames: ['name', 'version'] as const, registers: [this.registry],
   });
 
+  /** tsvino's own: rows per inference where dynamic batching is on. */
+  readonly batchSize = new Histogram({
+    name: 'tsvino_batch_size', help: 'Rows stacked into one inference by dynamic batching.',
+    labelNames: ['name', 'version'] as const, buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: [this.registry],
+  });
+
   /** Counts one request by outcome; `name`/`version` are empty for server-level calls. */
   countRequest(iface: Interface, method: string, name: string, version: string, ok: boolean): void {
     (ok ? this.requestsSuccess : this.requestsFail).inc({ api: 'KServe', interface: iface, method, name, version });

@@ -175,14 +175,14 @@ export class ModelManager {
 
   /** Requests running or queued on any version. */
   inFlight(): number {
-    return [...this.models.values()].reduce((n, e) => n + e.available().reduce((m, v) => m + v.pool.active + v.pool.queued, 0), 0);
+    return [...this.models.values()].reduce((n, e) => n + e.available().reduce((m, v) => m + v.inFlight(), 0), 0);
   }
 
   /** Stops polling and waits until every version's in-flight requests have finished. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.queue;
-    await Promise.all([...this.models.values()].flatMap((e) => e.available().map((v) => v.pool.whenIdle())));
+    await Promise.all([...this.models.values()].flatMap((e) => e.available().map((v) => v.whenIdle())));
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
@@ -219,7 +219,8 @@ export class ModelManager {
     entry.records.set(version, record);
     const started = Date.now();
     try {
-      const served = await loadVersion(this.core, config, version);
+      const batchLabels = { name: config.name, version: String(version) };
+      const served = await loadVersion(this.core, config, version, (rows) => this.metrics.batchSize.observe(batchLabels, rows));
       Object.assign(record, { state: 'AVAILABLE', served });
       const labels = { name: config.name, version: String(version) };
       this.metrics.streams.set(labels, served.streams);
@@ -241,7 +242,7 @@ export class ModelManager {
   private async retire(record: VersionRecord): Promise<void> {
     const served = record.served;
     if (!served) return;
-    await served.pool.whenIdle();
+    await served.whenIdle();
     // A reloaded config serves the same name and version anew; its series stay.
     const successor = this.models.get(served.name)?.records.get(served.version);
     if (successor?.served !== served && successor?.state !== 'AVAILABLE') this.metrics.forgetVersion(served.name, String(served.version));

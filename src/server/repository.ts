@@ -20,6 +20,8 @@ export interface ModelConfig {
   /** Per-input layouts ("NCHW", or "NHWC:NCHW" to accept NHWC tensors for an NCHW model). */
   layout?: string | Record<string, string>;
   pluginConfig: Record<string, string | number | boolean>;
+  /** tsvino's extension: stack concurrent requests along the first axis (which must be dynamic). */
+  dynamicBatching?: { maxBatchSize: number; maxQueueDelayUs: number };
 }
 
 /** A config.json or command line that cannot describe a model repository. */
@@ -72,6 +74,8 @@ function parseModelConfig(c: Record<string, unknown>, where: string, configDir: 
   };
   const shape = perInput(c['shape'], 'shape', `${where} (${name})`);
   const layout = perInput(c['layout'], 'layout', `${where} (${name})`);
+  const batching = parseBatching(c['dynamic_batching'], `${where} (${name})`);
+  if (batching) config.dynamicBatching = batching;
   if (shape !== undefined) config.shape = shape;
   if (layout !== undefined) config.layout = layout;
   return config;
@@ -96,6 +100,16 @@ function parsePolicy(p: unknown, where: string): VersionPolicy {
     return { kind: 'specific', versions: v.map(Number) };
   }
   throw new ConfigError(`${where}: model_version_policy must be {"latest": {...}}, {"specific": {...}} or {"all": {}}`);
+}
+
+function parseBatching(b: unknown, where: string): ModelConfig['dynamicBatching'] {
+  if (b === undefined) return undefined;
+  if (!isRecord(b)) throw new ConfigError(`${where}: "dynamic_batching" must be an object`);
+  const size = b['max_batch_size'];
+  const delay = b['max_queue_delay_us'] ?? 500;
+  if (!Number.isInteger(size) || Number(size) < 2) throw new ConfigError(`${where}: dynamic_batching.max_batch_size must be an integer of at least 2`);
+  if (!Number.isInteger(delay) || Number(delay) < 0) throw new ConfigError(`${where}: dynamic_batching.max_queue_delay_us must be a non-negative integer`);
+  return { maxBatchSize: Number(size), maxQueueDelayUs: Number(delay) };
 }
 
 function parsePluginConfig(p: unknown, where: string): Record<string, string | number | boolean> {

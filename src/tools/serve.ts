@@ -22,6 +22,8 @@ interface ServeFlags {
   fileSystemPollWaitSeconds: number;
   logLevel: string;
   drainTimeout: number;
+  maxBatchSize?: number;
+  batchDelayUs: number;
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, kb: 1024, m: 1 << 20, mb: 1 << 20, g: 1 << 30, gb: 1 << 30 };
@@ -54,6 +56,7 @@ function configFromFlags(f: ServeFlags): ModelConfig[] {
     plugin_config: parseJson('--plugin-config', f.pluginConfig),
     model_version_policy: parseJson('--model-version-policy', f.modelVersionPolicy),
     // --shape and --layout take one value, or a JSON object keyed by input name.
+    dynamic_batching: f.maxBatchSize ? { max_batch_size: f.maxBatchSize, max_queue_delay_us: f.batchDelayUs } : undefined,
     shape: f.shape?.trim().startsWith('{') ? parseJson('--shape', f.shape) : f.shape,
     layout: f.layout?.trim().startsWith('{') ? parseJson('--layout', f.layout) : f.layout,
   };
@@ -77,6 +80,8 @@ export function registerServe(program: Command): void {
     .option('--shape <shape>', 'input shape(s), e.g. "(1,3,224,224)" or \'{"x": "(1,-1)"}\'')
     .option('--layout <layout>', 'input layout(s), e.g. "NHWC:NCHW" to take NHWC tensors for an NCHW model')
     .option('--model-version-policy <json>', 'e.g. \'{"latest": {"num_versions": 2}}\' or \'{"all": {}}\'')
+    .addOption(new Option('--max-batch-size <n>', 'dynamic batching: stack up to n rows of concurrent requests (first dimension must be dynamic)').argParser(integer(2)))
+    .addOption(new Option('--batch-delay-us <us>', 'dynamic batching: how long a request waits for others').default(500).argParser(integer(0)))
     .addOption(new Option('--max-body-size <bytes>', 'largest request body (REST) or message (gRPC), e.g. 64MB').default(DEFAULT_MAX_BODY_BYTES).argParser(byteSize))
     .addOption(new Option('--file-system-poll-wait-seconds <s>', 'how often to check the repository and config for changes').default(1).argParser(Number))
     .option('--log-level <level>', 'fatal, error, warn, info or debug (debug logs each request)', 'info')

@@ -22,6 +22,7 @@ describe('model repository config', () => {
     });
     assert.deepEqual(b, { name: 'bert', basePath: '/abs/bert', versionPolicy: { kind: 'specific', versions: [1, 3] }, targetDevice: 'CPU', nireq: 0, pluginConfig: {} });
     assert.deepEqual(parseConfig('{"model_config_list":[{"config":{"name":"m","base_path":"m","model_version_policy":{"all":{}}}}]}', '/r')[0]!.versionPolicy, { kind: 'all' });
+    assert.deepEqual(parseConfig('{"model_config_list":[{"config":{"name":"m","base_path":"m","dynamic_batching":{"max_batch_size":8}}}]}', '/r')[0]!.dynamicBatching, { maxBatchSize: 8, maxQueueDelayUs: 500 });
   });
 
   it('refuses bad configs with the entry and field named', () => {
@@ -34,6 +35,7 @@ describe('model repository config', () => {
       ['{"model_config_list":[{"config":{"name":"m","base_path":"x","model_version_policy":{"newest":{}}}}]}', /model_version_policy/],
       ['{"model_config_list":[{"config":{"name":"m","base_path":"x","model_version_policy":{"specific":{"versions":[]}}}}]}', /specific.versions/],
       ['{"model_config_list":[{"config":{"name":"m","base_path":"x"}},{"config":{"name":"m","base_path":"y"}}]}', /appears twice/],
+      ['{"model_config_list":[{"config":{"name":"m","base_path":"x","dynamic_batching":{"max_batch_size":1}}}]}', /max_batch_size/],
     ];
     for (const [text, pattern] of cases) assert.throws(() => parseConfig(text, '/'), (e: unknown) => e instanceof ConfigError && pattern.test(e.message), text);
   });
