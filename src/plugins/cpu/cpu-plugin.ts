@@ -46,7 +46,9 @@ export const cpuPlugin: Plugin = {
       throw new InputError(`PERFORMANCE_HINT "${hint}" is not one of ${PERFORMANCE_HINTS.join(', ')}`);
     }
     noticeNativeUnavailable();
-    const { [PRETRANSFORMED_KEY]: pretransformed, ...userConfig } = config;
+    // The executable's model is the untransformed clone (its ports are the API's), so a model from
+    // the cache still gets the transformations; they are idempotent and cheap next to planning.
+    const { [PRETRANSFORMED_KEY]: _pretransformed, ...userConfig } = config;
     const model = source.clone();
     const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
     const { streams, threadsPerStream } = resolveStreams(userConfig, hint);
@@ -66,7 +68,7 @@ export const cpuPlugin: Plugin = {
       };
     }
     const addon = native;
-    const plans = new PlanCache(model, { addon, threads: threadsPerStream, jsKernel: override, profiling, transform: pretransformed !== true });
+    const plans = new PlanCache(model, { addon, threads: threadsPerStream, jsKernel: override, profiling });
     return {
       model,
       properties,
@@ -111,7 +113,7 @@ function resolveStreams(config: Properties, hint: string): { streams: number; th
 /** Plans past this many distinct input shapes start the cache over rather than grow without end. */
 const PLAN_CACHE_LIMIT = 16;
 
-interface PlanOptions { addon: NativeAddon; threads: number; jsKernel: KernelOverride; profiling: boolean; transform: boolean }
+interface PlanOptions { addon: NativeAddon; threads: number; jsKernel: KernelOverride; profiling: boolean }
 
 /**
  * Native plans by input shapes. A model with static inputs is planned once, at compile; a dynamic
@@ -151,7 +153,7 @@ class PlanCache {
 
   /** Transforms a private copy (fusions change structure the API must not see), then plans it. */
   private compile(copy: Model): CompiledPlan {
-    if (this.options.transform) commonTransformations(copy);
+    commonTransformations(copy);
     const { addon, threads, jsKernel, profiling } = this.options;
     return compilePlan(copy, addon, threads, jsKernel, profiling);
   }
