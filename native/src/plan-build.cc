@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <tuple>
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -545,6 +546,37 @@ void buildBatchNorm(Builder& b, const Napi::Object& s) {
   b.add([pd] { return dnnl::primitive(dnnl::batch_normalization_forward(pd)); }, args, {}, pd.scratchpad_desc());
 }
 
+// A concat whose pieces are contiguous runs of its output (everything before the axis has size 1,
+// so in row-major or channel-blocked layouts each input is one block of bytes) and whose inputs are
+// read nowhere else costs nothing: each input's storage becomes its run of the output, so the
+// producers write there directly and no primitive runs.
+bool concatInPlace(Builder& b, const std::vector<int>& ids, int dst, const memory::desc& dstMd, int axis, tag chosen) {
+  Slot& d = b.slot(dst);
+  if (d.kind != SlotKind::Arena || d.base >= 0) return false;
+  for (int i = 0; i < axis; i++) {
+    if (d.dims[i] != 1) return false;
+  }
+  std::vector<size_t> offsets;
+  size_t at = 0;
+  for (size_t k = 0; k < ids.size(); k++) {
+    Slot& in = b.slot(ids[k]);
+    const memory::desc want = chosen == tag::undef ? plainDesc(in.dims) : memory::desc(in.dims, kF32, chosen);
+    const bool once = std::count(ids.begin(), ids.end(), ids[k]) == 1;
+    if (in.kind != SlotKind::Arena || in.base >= 0 || !in.known || !(in.md == want) || !b.diesHere(ids[k]) || !once) return false;
+    offsets.push_back(at);
+    at += want.get_size();
+  }
+  if (at != dstMd.get_size()) return false;
+  for (size_t k = 0; k < ids.size(); k++) {
+    Slot& in = b.slot(ids[k]);
+    in.base = dst;
+    in.offset = offsets[k];
+    b.touch(ids[k]);
+  }
+  b.produce(dst, dstMd);
+  return true;
+}
+
 // Concat in one layout: the first blocked layout among the inputs when every input's slice along
 // the axis fills whole blocks (DenseNet's chains of concats stay blocked end to end), else row-major.
 void buildConcat(Builder& b, const Napi::Object& s) {
@@ -569,14 +601,15 @@ void buildConcat(Builder& b, const Napi::Object& s) {
       if (chosen != tag::undef) break;
     }
   }
+  const memory::dims outDims = b.slot(dst).dims;
+  memory::desc dstMd = chosen == tag::undef ? plainDesc(outDims) : tagged(outDims, chosen);
+  if (concatInPlace(b, ids, dst, dstMd, axis, chosen)) return;
   std::vector<memory::desc> mds;
   for (int& id : ids) {
     const memory::dims d = b.slot(id).dims;
     id = chosen == tag::undef ? b.plain(id) : b.as(id, tagged(d, chosen));
     mds.push_back(b.mdOf(id));
   }
-  const memory::dims outDims = b.slot(dst).dims;
-  memory::desc dstMd = chosen == tag::undef ? plainDesc(outDims) : tagged(outDims, chosen);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::concat::primitive_desc pd(dstMd, axis, mds, cpuEngine(), attr);
@@ -776,9 +809,15 @@ void makePrimitives(Plan& plan, Builder& b, Napi::Env env) {
 
 }  // namespace
 
-int rootOf(const Plan& plan, int slot) {
-  while (plan.slots[slot].base >= 0) slot = plan.slots[slot].base;
-  return slot;
+int rootOf(const Plan& plan, int slot) { return resolveStorage(plan, slot).first; }
+
+std::pair<int, size_t> resolveStorage(const Plan& plan, int slot) {
+  size_t offset = 0;
+  while (plan.slots[slot].base >= 0) {
+    offset += plan.slots[slot].offset;
+    slot = plan.slots[slot].base;
+  }
+  return {slot, offset};
 }
 
 void buildPlan(Plan& plan, const Napi::Object& desc) {
@@ -850,6 +889,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
     Slot& s = plan.slots[i];
     if (s.base < 0) continue;
     Slot& root = plan.slots[rootOf(plan, static_cast<int>(i))];
+    // A slot that became part of another (an in-place concat) shares its lifetime, both ways.
     root.first = std::min(root.first, s.first);
     root.last = std::max(root.last, s.last);
   }

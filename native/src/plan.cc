@@ -106,10 +106,8 @@ Napi::Value CreateContext(const Napi::CallbackInfo& info) {
   auto* arena = static_cast<char*>(ctx->arena);
   // Where slot i's bytes start: arena slots at their root's offset; external roots are bound per run.
   auto place = [&](int i, const memory::desc& md) {
-    const Slot& s = plan->slots[i];
-    const int root = rootOf(*plan, i);
+    const auto [root, rel] = resolveStorage(*plan, i);
     const Slot& r = plan->slots[root];
-    const size_t rel = root == i ? 0 : s.offset;
     if (r.kind == SlotKind::Const) {
       // Constants only packed into weights have no run-time copy, and no step reads them.
       if (!r.constMem.get(true)) return memory();

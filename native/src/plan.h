@@ -57,6 +57,8 @@ struct Plan {
 void buildPlan(Plan& plan, const Napi::Object& desc);
 
 int rootOf(const Plan& plan, int slot);
+// The root slot owning `slot`'s bytes, and `slot`'s byte offset in it (following every alias).
+std::pair<int, size_t> resolveStorage(const Plan& plan, int slot);
 
 void registerPlan(Napi::Env env, Napi::Object exports);
 

@@ -229,3 +229,15 @@ test('CPU: the THROUGHPUT hint runs one stream per core; concurrent requests equ
   got.forEach((g, i) => assertTensor(g, want[i]!, { rtol: 1e-6, atol: 1e-6 }));
   await assert.rejects(async () => core.compileModel(model, 'CPU', { NUM_STREAMS: 0 }), /NUM_STREAMS/);
 });
+
+test('plan: a fire module concat is in place (the expand convolutions write into its output)', (t) => {
+  const plan = check(t, [[1, 16, 9, 9]], ([x]) => {
+    const squeeze = opset.relu(opset.convolution(x!, w([8, 16, 1, 1], 110), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])));
+    const e1 = opset.relu(opset.convolution(squeeze, w([16, 8, 1, 1], 111), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])));
+    const e3 = opset.relu(opset.convolution(squeeze, w([24, 8, 3, 3], 112), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1])));
+    return [opset.convolution(opset.concat([e1, e3], 1), w([8, 40, 1, 1], 113), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]))];
+  }, 12, { nativeSteps: 5, minFused: 3 });
+  if (!plan || !native) return;
+  const ops = native.planOps((plan as unknown as { plan: Parameters<typeof native.planOps>[0] }).plan);
+  assert.ok(!ops.some((o) => o.primitive === 'concat'), `no concat primitive runs: ${ops.map((o) => o.primitive).join(', ')}`);
+});
