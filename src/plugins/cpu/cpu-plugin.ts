@@ -46,8 +46,7 @@ export const cpuPlugin: Plugin = {
       throw new InputError(`PERFORMANCE_HINT "${hint}" is not one of ${PERFORMANCE_HINTS.join(', ')}`);
     }
     noticeNativeUnavailable();
-    // The executable's model is the untransformed clone (its ports are the API's), so a model from
-    // the cache still gets the transformations; they are idempotent and cheap next to planning.
+    // A model from the cache still gets the transformations: they are idempotent and cheap next to planning.
     const { [PRETRANSFORMED_KEY]: _pretransformed, ...userConfig } = config;
     const model = source.clone();
     const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
@@ -69,6 +68,8 @@ export const cpuPlugin: Plugin = {
     }
     const addon = native;
     const plans = new PlanCache(model, { addon, threads: threadsPerStream, jsKernel: override, profiling });
+    // A static model is transformed in place and planned once; its results keep their tensor names,
+    // so the transformed graph serves as the compiled model's ports without another clone.
     return {
       model,
       properties,
@@ -126,7 +127,7 @@ class PlanCache {
 
   constructor(private readonly model: Model, private readonly options: PlanOptions) {
     this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
-    if (!this.dynamic) this.plans.set('', this.compile(model.clone()));
+    if (!this.dynamic) this.plans.set('', this.compile(model));
   }
 
   get(inputs: readonly Tensor[], state?: RequestState): CompiledPlan {
