@@ -327,6 +327,36 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
 }
 
+// ConvolutionBackpropData as oneDNN's deconvolution. OpenVINO's weights are [C_in, C_out, k...]
+// (grouped: [G, C_in/G, C_out/G, k...]); oneDNN reads them with the two channel axes swapped.
+void buildDeconvolution(Builder& b, const Napi::Object& s) {
+  int src = slotField(s, "src"), w = slotField(s, "weights"), bias = slotField(s, "bias"), dst = slotField(s, "dst");
+  memory::dims strides = dimsOf(s, "strides"), gaps = dimsOf(s, "dilations");
+  for (auto& d : gaps) d -= 1;
+  memory::dims padsBegin = dimsOf(s, "padsBegin"), padsEnd = dimsOf(s, "padsEnd");
+  const memory::dims wDims = b.slot(w).dims;
+  const bool grouped = wDims.size() == b.slot(src).dims.size() + 1;
+  std::vector<int> perm(wDims.size());
+  for (size_t i = 0; i < perm.size(); i++) perm[i] = static_cast<int>(i);
+  std::swap(perm[grouped ? 1 : 0], perm[grouped ? 2 : 1]);
+  memory::desc wUser = plainDesc(wDims).permute_axes(perm);
+  auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
+  memory::desc biasMd = bias >= 0 ? b.mdOf(bias) : memory::desc();
+  dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                                         anyDesc(b.slot(src).dims), anyDesc(wUser.dims()), biasMd, b.dstWant(dst), strides,
+                                         gaps, padsBegin, padsEnd);
+  dnnl::deconvolution_forward::primitive_desc pd(desc, post.attr, cpuEngine());
+  int x = b.as(src, pd.src_desc());
+  memory weights = b.packed(w, wUser, pd.weights_desc());
+  b.prepareSum(post.sum, dst, pd.dst_desc());
+  if (post.sum < 0) b.produce(dst, pd.dst_desc());
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
+  if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
+  args.insert(args.end(), post.args.begin(), post.args.end());
+  b.add([pd] { return dnnl::primitive(dnnl::deconvolution_forward(pd)); }, args, {{DNNL_ARG_WEIGHTS, weights}},
+        pd.scratchpad_desc(), post.views);
+}
+
 // The md of `id` seen through matmul's eyes: row-major strides, last two axes swapped when transposed.
 memory::desc matmulOperand(Builder& b, int id, bool transpose) {
   int p = b.mdOf(id).data.format_desc.blocking.inner_nblks == 0 ? id : b.plain(id);
@@ -732,6 +762,7 @@ void buildCopy(Builder& b, const Napi::Object& s) {
 void buildStep(Builder& b, const Napi::Object& s) {
   const std::string kind = str(s, "kind");
   if (kind == "conv") buildConvolution(b, s);
+  else if (kind == "deconv") buildDeconvolution(b, s);
   else if (kind == "matmul") buildMatmul(b, s);
   else if (kind == "pool") buildPooling(b, s);
   else if (kind == "eltwise") buildEltwise(b, s);

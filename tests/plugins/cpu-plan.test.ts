@@ -241,3 +241,11 @@ test('plan: a fire module concat is in place (the expand convolutions write into
   const ops = native.planOps((plan as unknown as { plan: Parameters<typeof native.planOps>[0] }).plan);
   assert.ok(!ops.some((o) => o.primitive === 'concat'), `no concat primitive runs: ${ops.map((o) => o.primitive).join(', ')}`);
 });
+
+test('plan: ConvolutionBackpropData (plain, strided with output padding, grouped) with bias and ReLU', (t) => {
+  check(t, [[1, 6, 5, 7]], ([x]) => [
+    opset.relu(opset.add(opset.convolutionBackpropData(x!, w([6, 4, 3, 3], 120), { strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], outputPadding: [1, 0] }), w([1, 4, 1, 1], 121))),
+    opset.convolutionBackpropData(x!, w([6, 3, 2, 3], 122), { strides: [1, 2], padsBegin: [0, 1], padsEnd: [0, 0], dilations: [1, 1] }),
+    opset.groupConvolutionBackpropData(x!, w([2, 3, 2, 3, 3], 123), { strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }),
+  ], 13, { nativeSteps: 3, minFused: 2 });
+});

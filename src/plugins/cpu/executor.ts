@@ -139,7 +139,7 @@ class PlanExecutor implements CompiledPlan {
       const js = jsTimes.get(n);
       if (js) return { ...base, execType: js.kernel, realTime: js.us, cpuTime: js.us, status: 'EXECUTED' };
       // Constants and everything folded at compile time do no work per run.
-      return { ...idle, status: n.type === 'Parameter' || n.type === 'Constant' ? 'NOT_RUN' : 'OPTIMIZED_OUT' };
+      return { ...idle, status: n.type === 'Parameter' || n.type === 'Constant' || n.type === 'Result' ? 'NOT_RUN' : 'OPTIMIZED_OUT' };
     });
   }
 

@@ -54,7 +54,7 @@ const ACTIVATIONS = new Map<string, { map: Activation; standalone: boolean }>([
   }],
 ]);
 
-const POST_OP_HOSTS = ['conv', 'matmul', 'binary'] as const;
+const POST_OP_HOSTS = ['conv', 'deconv', 'matmul', 'binary'] as const;
 
 function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }, standalone: boolean,
   x: Output = inp(node, 0)): boolean {
@@ -150,9 +150,10 @@ function lowerBiasOrPostOp(node: Node, l: Lowering, spec: { algorithm: BinaryAlg
     if (!host || !l.readyBefore(operand!, hostOut!)) continue;
     const operandDims = shapeOf(operand!);
     const c = l.constOf(operand!);
-    if (spec.algorithm === 'add' && c && (host.kind === 'conv' || host.kind === 'matmul') && host.bias === undefined
-      && host.post.length === 0 && isPerChannel(operandDims, out, host.kind === 'conv' ? 1 : out.length - 1)) {
-      const channels = out[host.kind === 'conv' ? 1 : out.length - 1]!;
+    const channelAxis = host.kind === 'matmul' ? out.length - 1 : 1;
+    if (spec.algorithm === 'add' && c && host.kind !== 'binary' && host.bias === undefined
+      && host.post.length === 0 && isPerChannel(operandDims, out, channelAxis)) {
+      const channels = out[channelAxis]!;
       const bias = l.constSlot(c, [channels]);
       if (bias === undefined) return false;
       host.bias = bias;
@@ -198,6 +199,33 @@ const lowerConvolution: NativeLowering = (node, l) => {
     kind: 'conv', src, weights, dst: l.newSlot(g.y), strides: g.strides, dilations: g.dilations,
     padsBegin: g.padsBegin, padsEnd: g.padsEnd, post: [],
   }, node, node.output(0));
+  return true;
+};
+
+/**
+ * ConvolutionBackpropData (and grouped) with explicit pads and no output_shape input. oneDNN sizes
+ * the output from the pads, so output_padding shrinks the end padding; a negative remainder is left
+ * to JavaScript.
+ */
+const lowerDeconvolution: NativeLowering = (node, l) => {
+  const w = l.constOf(inp(node, 1));
+  const autoPad = node.attrs['autoPad'] ?? 'explicit';
+  if (!w || node.inputs.length > 2 || autoPad !== 'explicit') return false;
+  const xs = shapeOf(inp(node, 0));
+  const out = shapeOf(node.output(0));
+  const spatial = xs.length - 2;
+  const ks = w.getShape().slice(-spatial);
+  const list = (key: string, fill: number): number[] => {
+    const v = node.attrs[key];
+    return Array.isArray(v) && v.length === spatial ? v.map(Number) : new Array<number>(spatial).fill(fill);
+  };
+  const strides = list('strides', 1), dilations = list('dilations', 1), padsBegin = list('padsBegin', 0);
+  const padsEnd = ks.map((k, i) => (xs[i + 2]! - 1) * strides[i]! + (k - 1) * dilations[i]! + 1 - padsBegin[i]! - out[i + 2]!);
+  if (spatial < 1 || spatial > 3 || padsEnd.some((p) => p < 0) || padsBegin.some((p) => p < 0)) return false;
+  const src = l.slotOf(inp(node, 0));
+  const weights = l.constSlot(w, w.getShape());
+  if (src === undefined || weights === undefined) return false;
+  l.emit({ kind: 'deconv', src, weights, dst: l.newSlot(out), strides, dilations, padsBegin, padsEnd, post: [] }, node, node.output(0));
   return true;
 };
 
@@ -477,6 +505,8 @@ export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<str
   ['Convolution', lowerConvolution],
   ['GroupConvolution', lowerConvolution],
   ['MatMul', lowerMatMul],
+  ['ConvolutionBackpropData', lowerDeconvolution],
+  ['GroupConvolutionBackpropData', lowerDeconvolution],
   ['MaxPool', lowerMaxPool],
   ['AvgPool', lowerAvgPool],
   ...Object.keys(REDUCTIONS).map((type): [string, NativeLowering] => [type, lowerReduce]),

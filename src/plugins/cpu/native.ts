@@ -67,6 +67,8 @@ export type PlanPostOp =
 export type PlanStep =
   | { kind: 'conv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
     padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] }
+  | { kind: 'deconv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
+    padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] }
   | { kind: 'matmul'; a: number; b: number; bias?: number; dst: number; transposeA: boolean; transposeB: boolean; post: PlanPostOp[] }
   | { kind: 'pool'; src: number; dst: number; algorithm: PoolGeometry['algorithm']; kernel: number[]; strides: number[];
     dilations: number[]; padsBegin: number[]; padsEnd: number[] }
