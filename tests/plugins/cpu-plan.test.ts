@@ -249,3 +249,17 @@ test('plan: ConvolutionBackpropData (plain, strided with output padding, grouped
     opset.groupConvolutionBackpropData(x!, w([2, 3, 2, 3, 3], 123), { strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }),
   ], 13, { nativeSteps: 3, minFused: 2 });
 });
+
+test('CPU: an embedding Gather (row copies) matches TEMPLATE, out-of-range indices included (zeros, as Gather-8 says)', async (t) => {
+  const table = opset.parameter('f32', [10, 6], 'table');
+  const ids = opset.parameter('i64', [2, 3], 'ids');
+  const model = new Model([opset.gather(table, ids, opset.constant('i64', [], [0]))], [table, ids], 'embed');
+  const feeds = { table: new Tensor('f32', [10, 6], randomArray(60, 1)), ids: new Tensor('i64', [2, 3], BigInt64Array.from([0n, 9n, -1n, 3n, 3n, 5n])) };
+  const want = Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer(feeds))[0]!;
+  const cpu = core.compileModelSync(model, 'CPU').createInferRequest();
+  assertTensor(Object.values(cpu.infer(feeds))[0]!, want, { rtol: 0, atol: 0 });
+  const bad = { ...feeds, ids: new Tensor('i64', [2, 3], BigInt64Array.from([0n, 10n, 1n, 1n, 1n, 1n])) };
+  const wantBad = Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer(bad))[0]!;
+  assertTensor(Object.values(cpu.infer(bad))[0]!, wantBad, { rtol: 0, atol: 0 });
+  void t;
+});

@@ -1,6 +1,7 @@
 import type { KernelOverride } from '../../../ops/evaluate.js';
 import type { NativeAddon } from '../native.js';
 import { convolutionKernel, groupConvolutionKernel } from './convolution.js';
+import { gatherRowsKernel } from './gather.js';
 import { matMulKernel } from './mat-mul.js';
 import { nativeBinaryKernels } from './native-binary.js';
 import { nativeConvolution } from './native-convolution.js';
@@ -14,6 +15,7 @@ export const typescriptKernels: ReadonlyMap<string, KernelOverride> = new Map([
   ['Convolution', convolutionKernel],
   ['GroupConvolution', groupConvolutionKernel],
   ['MatMul', matMulKernel],
+  ['Gather', gatherRowsKernel],
 ]);
 
 /** The oneDNN kernels by op type (f32, plain layouts at the boundary); empty without the addon. */
