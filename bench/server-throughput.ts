@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Core, Tensor, type CompiledModel } from '../src/index.js';
 import { fromElementType } from '../src/server/datatypes.js';
+import { applyShapes } from '../src/server/model-prep.js';
 import { tensorToRaw } from '../src/server/tensor-codec.js';
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
@@ -59,10 +60,11 @@ function repositoryFor(modelPath: string): string {
   return base;
 }
 
-async function startServer(base: string, nireq: number): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(base: string, nireq: number, pluginConfig: string, shapes: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const cli = fileURLToPath(new URL('../src/tools/cli.js', import.meta.url));
   const child = spawn(process.execPath, [cli, 'serve', '--model-path', base, '--model-name', 'bench', '--rest-port', '0',
-    '--no-grpc', '--host', '127.0.0.1', '--nireq', String(nireq), '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--no-grpc', '--host', '127.0.0.1', '--nireq', String(nireq), '--plugin-config', pluginConfig, '--log-level', 'info',
+    ...(Object.keys(shapes).length ? ['--shape', JSON.stringify(shapes)] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   // The port the OS picked is in the "server listening" log line.
   const port = await new Promise<number>((resolvePort, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -101,14 +103,21 @@ const opts = new Command('server-throughput')
   .option('--clients <n>', 'concurrent REST clients (default 2 x nireq, to keep the pool full)')
   .option('--seconds <s>', 'length of each round', '10')
   .option('--rounds <n>', 'alternating rounds of each', '3')
-  .parse().opts<{ model: string; nireq: string; clients?: string; seconds: string; rounds: string }>();
+  .option('--threads <n>', 'INFERENCE_NUM_THREADS for both (0: the device default)', '0')
+  .option('--shape <shape>', 'one shape for every input of a dynamic model, OVMS syntax, e.g. "(1,128)"')
+  .parse().opts<{ model: string; nireq: string; clients?: string; seconds: string; rounds: string; threads: string; shape?: string }>();
 
 const nireq = Number(opts.nireq);
 const seconds = Number(opts.seconds);
-const compiled = new Core().compileModelSync(opts.model, 'CPU');
+const pluginConfig = { INFERENCE_NUM_THREADS: Number(opts.threads) };
+const core = new Core();
+const model = core.readModelSync(opts.model);
+const shapes: Record<string, string> = opts.shape ? Object.fromEntries(model.inputs.map((p) => [p.names[0] ?? p.node.friendlyName, opts.shape!])) : {};
+if (opts.shape) applyShapes(model, shapes, 'bench');
+const compiled = core.compileModelSync(model, 'CPU', pluginConfig);
 const inputs = randomInputs(compiled);
 const base = repositoryFor(opts.model);
-const { child, port } = await startServer(base, nireq);
+const { child, port } = await startServer(base, nireq, JSON.stringify(pluginConfig), shapes);
 try {
   await inProcess(compiled, inputs, nireq, 1);
   await overRest(port, compiled, inputs, Number(opts.clients ?? 2 * nireq), 1);
@@ -120,7 +129,7 @@ try {
   }
   const lf = median(local.map((x) => x.fps));
   const rf = median(rest.map((x) => x.fps));
-  console.log(`model ${basename(opts.model)}, nireq ${nireq}, ${opts.rounds} x ${seconds} s rounds`);
+  console.log(`model ${basename(opts.model)}, nireq ${nireq}, threads ${opts.threads}, ${opts.rounds} x ${seconds} s rounds`);
   console.log(`  in-process inferAsync: ${lf.toFixed(1)} inferences/s (p50 ${median(local.map((x) => x.p50Ms)).toFixed(2)} ms)`);
   console.log(`  REST binary:           ${rf.toFixed(1)} inferences/s (p50 ${median(rest.map((x) => x.p50Ms)).toFixed(2)} ms)`);
   console.log(`  REST / in-process:     ${((100 * rf) / lf).toFixed(1)}%`);
