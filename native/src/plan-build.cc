@@ -71,6 +71,13 @@ dnnl::algorithm binaryAlgorithm(const std::string& name) {
   return it->second;
 }
 
+// Every primitive takes its scratchpad from the context's arena, so contexts never share one.
+dnnl::primitive_attr userScratchpad() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
 bool isPlainStrided(const memory::desc& md) {
   return md.data.format_kind == dnnl_blocked && md.data.format_desc.blocking.inner_nblks == 0;
 }
@@ -466,8 +473,7 @@ void buildPooling(Builder& b, const Napi::Object& s) {
   dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm, srcMd, b.dstWant(dst),
                                       dimsOf(s, "strides"), dimsOf(s, "kernel"), gaps, dimsOf(s, "padsBegin"),
                                       dimsOf(s, "padsEnd"));
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::pooling_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
   int x = b.as(src, pd.src_desc());
   b.produce(dst, pd.dst_desc());
@@ -487,8 +493,7 @@ void buildEltwise(Builder& b, const Napi::Object& s) {
   memory::desc md = b.mdOf(x);
   dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, eltwiseAlgorithm(str(s, "algorithm")), md,
                                    static_cast<float>(num(s, "alpha")), static_cast<float>(num(s, "beta")));
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::eltwise_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
   b.add([pd] { return dnnl::primitive(dnnl::eltwise_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
@@ -522,8 +527,7 @@ void buildSoftmax(Builder& b, const Napi::Object& s) {
   dnnl::softmax_v2_forward::desc desc(dnnl::prop_kind::forward_inference,
                                       flag(s, "log") ? dnnl::algorithm::softmax_log : dnnl::algorithm::softmax_accurate,
                                       md, md, static_cast<int>(num(s, "axis")));
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::softmax_v2_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
   b.add([pd] { return dnnl::primitive(dnnl::softmax_v2_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
@@ -539,8 +543,7 @@ void buildLayerNorm(Builder& b, const Napi::Object& s) {
   if (shift >= 0) flags |= dnnl::normalization_flags::use_shift;
   dnnl::layer_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, md,
                                                static_cast<float>(num(s, "eps")), flags);
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::layer_normalization_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
@@ -561,8 +564,7 @@ void buildBatchNorm(Builder& b, const Napi::Object& s) {
   if (flag(s, "relu")) flags |= dnnl::normalization_flags::fuse_norm_relu;
   dnnl::batch_normalization_forward::desc desc(dnnl::prop_kind::forward_inference, md,
                                                static_cast<float>(num(s, "eps")), flags);
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::batch_normalization_forward::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, md);
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
@@ -640,8 +642,7 @@ void buildConcat(Builder& b, const Napi::Object& s) {
     id = chosen == tag::undef ? b.plain(id) : b.as(id, tagged(d, chosen));
     mds.push_back(b.mdOf(id));
   }
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::concat::primitive_desc pd(dstMd, axis, mds, cpuEngine(), attr);
   b.produce(dst, pd.dst_desc());
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_DST, dst}};
@@ -661,8 +662,7 @@ void buildReduce(Builder& b, const Napi::Object& s) {
   if (it == table.end()) throw StepError{"unknown reduction " + alg, true};
   memory::desc dstMd = plainDesc(b.slot(dst).dims);
   dnnl::reduction::desc desc(it->second, b.mdOf(x), dstMd, 0.f, 0.f);
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::primitive_attr attr = userScratchpad();
   dnnl::reduction::primitive_desc pd(desc, attr, cpuEngine());
   b.produce(dst, dstMd);
   b.add([pd] { return dnnl::primitive(dnnl::reduction(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../index.js';
 import { runBenchmark } from './benchmark.js';
+import { positiveInt, positiveNumber } from './cli-args.js';
 
 /** benchmark_app's long flags, written with one dash and underscores (-niter, -data_shape, -inference_only=false). */
 const SINGLE_DASH_FLAGS = new Set([
@@ -62,17 +63,7 @@ export function registerBenchmark(program: Command): void {
     });
 }
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InputError(`expected a positive integer, got "${v}"`);
-  return n;
-}
 
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InputError(`expected a positive number, got "${v}"`);
-  return n;
-}
 
 /** `--flag`, `--flag true`, `--flag=false`, as gflags reads booleans. */
 function parseBool(v: string | undefined): boolean {

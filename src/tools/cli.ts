@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { Core, Tensor, TsvinoError, InputError, convertModel, saveModelSync } from '../index.js';
+import { Core, Tensor, TsvinoError, convertModel, saveModelSync } from '../index.js';
 import { tensorFromNpy, tensorToNpy } from './npy.js';
 import { summarizeModel } from './model-summary.js';
 import { benchmarkArgs, registerBenchmark } from './benchmark-command.js';
@@ -97,16 +97,6 @@ program.command('convert')
     console.log(`[ SUCCESS ] BIN file: ${opts.outputModel.replace(/\.xml$/i, '.bin')}`);
   });
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InputError(`expected a positive integer, got "${v}"`);
-  return n;
-}
-function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!(n > 0)) throw new InputError(`expected a positive number, got "${v}"`);
-  return n;
-}
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;

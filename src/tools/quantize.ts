@@ -4,6 +4,7 @@ import {
   type IgnoredScope, type Model, type WeightCompressionMode,
 } from '../index.js';
 import { NpyFolderDataset } from './npy-dataset.js';
+import { positiveInt } from './cli-args.js';
 
 const DATA_HELP = 'calibration data folder: one sub-folder per sample holding <input>.npy for each input, '
   + 'or flat files <input>.<k>.npy (sample k); <input> is the tensor name, characters outside [A-Za-z0-9_.-] as "_"';
@@ -86,11 +87,6 @@ function save(model: Model, path: string, compressToFp16: string | boolean): voi
 
 const countOps = (model: Model, type: string): number => model.getOps().filter((n) => n.getType() === type).length;
 
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InputError(`expected a positive integer, got "${v}"`);
-  return n;
-}
 function groupSize(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || (n <= 0 && n !== -1)) throw new InputError(`--group-size must be a positive integer or -1, got "${v}"`);
