@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { binaryBody, http, saveVersion, slowModel, tempDir } from './helpers.js';
 
 const cli = fileURLToPath(new URL('../../src/tools/cli.js', import.meta.url));
+
+describe('tsvino serve command line', () => {
+  it('exits 1 with a one-line reason when it has no models or a bad config', () => {
+    const none = spawnSync(process.execPath, [cli, 'serve', '--rest-port', '0'], { encoding: 'utf8' });
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /give --config config.json, or both --model-path DIR and --model-name NAME/);
+    const config = join(tempDir(), 'config.json');
+    writeFileSync(config, JSON.stringify({ model_config_list: [{ config: { name: 'm' } }] }));
+    const bad = spawnSync(process.execPath, [cli, 'serve', '--config', config, '--rest-port', '0'], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /model_config_list\[0\] \(m\): "base_path" must be a path/);
+  });
+});
 
 describe('SIGTERM drain', () => {
   it('finishes in-flight requests, then exits 0', async () => {
