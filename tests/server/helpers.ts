@@ -8,7 +8,15 @@ import { grpcProtoPath } from '../../src/server/package-info.js';
 import type { ModelConfig } from '../../src/server/repository.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../src/server/server.js';
 
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'tsvino-serve-'));
+const tempDirs: string[] = [];
+process.on('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh folder under the OS temp dir, removed when the test process exits. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tsvino-serve-'));
+  tempDirs.push(dir);
+  return dir;
+}
 
 /** Writes `<base>/<version>/model.xml` atomically (into a staging folder, then renamed), as a deployer would. */
 export function saveVersion(base: string, version: number, model: Model): void {
