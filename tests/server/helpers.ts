@@ -47,16 +47,6 @@ export function identityModel(): Model {
   return new Model(params.map((p) => p.output(0)), params, 'identity');
 }
 
-/** A model slow enough on TypeScript kernels that a request is still running when a signal arrives. */
-export function slowModel(): Model {
-  const x = opset.parameter('f32', [64, 256], 'x');
-  const w = opset.constant('f32', [256, 256], new Float32Array(256 * 256).fill(1 / 256));
-  let h = x.output(0);
-  for (let i = 0; i < 12; i++) h = opset.matMul(h, w).output(0);
-  h.setNames(['y']);
-  return new Model([h], [x], 'slow');
-}
-
 export function modelConfig(name: string, basePath: string, extra: Partial<ModelConfig> = {}): ModelConfig {
   return { name, basePath, versionPolicy: { kind: 'latest', count: 1 }, targetDevice: 'CPU', nireq: 2, pluginConfig: {}, ...extra };
 }
