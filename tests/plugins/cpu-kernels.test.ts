@@ -18,8 +18,8 @@ function compareWithTemplate(build: (x: Node) => Node, xShape: number[], seed: n
 
 const weights = (shape: number[], seed: number) => opset.constant(new Tensor('f32', shape, randomArray(shape.reduce((a, b) => a * b, 1), seed)));
 
-test('CPU registers TypeScript kernels for Convolution, GroupConvolution and MatMul', () => {
-  assert.deepEqual([...typescriptKernels.keys()].sort(), ['Convolution', 'GroupConvolution', 'MatMul']);
+test('CPU registers TypeScript kernels for Convolution, GroupConvolution, MatMul and Gather', () => {
+  assert.deepEqual([...typescriptKernels.keys()].sort(), ['Convolution', 'Gather', 'GroupConvolution', 'MatMul']);
 });
 
 const convCases = [
