@@ -8,6 +8,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -15,6 +21,60 @@ namespace tsvino {
 namespace {
 
 using PlanPtr = std::shared_ptr<Plan>;
+
+// Runs a context's asynchronous work on one thread of its own, started on first use. OpenMP keeps
+// a thread team per calling thread: were runs spread over libuv's pool, each pool thread would grow
+// its own team, and the idle teams' spinning threads would compete with the running one for cores.
+class RunThread {
+ public:
+  ~RunThread() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  // Runs `job` there and waits for it (the caller is a libuv worker, which may block).
+  void run(const std::function<void()>& job) {
+    std::promise<void> done;
+    auto finished = done.get_future();
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+      jobs_.push_back([&] {
+        try {
+          job();
+          done.set_value();
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+      });
+    }
+    cv_.notify_one();
+    finished.get();
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 struct Context {
   PlanPtr plan;
@@ -24,6 +84,7 @@ struct Context {
   std::vector<std::unordered_map<int, memory>> args;
   // For each external root slot: the memories over its buffer and their byte offsets in it.
   std::unordered_map<int, std::vector<std::pair<memory, size_t>>> dependents;
+  RunThread runner;
   ~Context() { std::free(arena); }
 };
 
@@ -224,8 +285,10 @@ class RunWorker : public Napi::AsyncWorker {
   }
   void Execute() override {
     try {
-      setThreads(threads_);
-      execute(ctx_, from_, to_, nullptr);
+      ctx_.runner.run([this] {
+        setThreads(threads_);
+        execute(ctx_, from_, to_, nullptr);
+      });
     } catch (const dnnl::error& e) {
       SetError(std::string("oneDNN: ") + e.what());
     } catch (const std::exception& e) {
