@@ -10,7 +10,7 @@ import { tensorFromNpy } from '../src/tools/npy.js';
 import { compilePlan } from '../src/plugins/cpu/executor.js';
 import { cpuKernels } from '../src/plugins/cpu/cpu-plugin.js';
 import { native } from '../src/plugins/cpu/native.js';
-import { commonTransformationsIfAvailable } from './transformations-hook.js';
+import { commonTransformations } from '../src/transformations/index.js';
 
 const opts = new Command('plan').option('--dir <dir>', 'corpus folder', 'bench-models').option('--iterations <n>', 'timed runs', '5')
   .option('--threads <n>', 'threads', '2').argument('[names...]').parse();
@@ -24,7 +24,7 @@ for (const name of names) {
   const model = await new Core().readModel(join(o.dir, `${name}.onnx`));
   model.reshape(new Map(model.inputs.map((inp, i) => [i, feeds.find(([k]) => inp.nameSet.has(k))![1].getShape()])));
   const t0 = performance.now();
-  const rewrites = await commonTransformationsIfAvailable(model);
+  const rewrites = commonTransformations(model);
   const t1 = performance.now();
   const plan = compilePlan(model, native, Number(o.threads), (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx));
   const t2 = performance.now();
