@@ -58,22 +58,34 @@ export function evaluateModel(
       return v;
     });
     const ctx: EvalContext = { name: node.friendlyName, type: node.type, variables, runBody };
-    let outs: Tensor[];
     const started = timer ? performance.now() : 0;
-    let custom: Tensor[] | undefined;
-    try {
-      custom = override?.(node, args, ctx);
-      outs = custom ?? node.op.evaluate(args, node.attrs, ctx);
-    } catch (e) {
-      if (e instanceof TsvinoError) throw e;
-      throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
-    }
-    if (timer) timer.record(node, performance.now() - started, custom !== undefined);
-    checkOutputs(node, outs);
+    const { outs, byOverride } = evaluateNode(node, args, ctx, override);
+    if (timer) timer.record(node, performance.now() - started, byOverride);
     outs.forEach((t, i) => values.set(node.output(i), t));
     for (const dead of p.releaseAfter[step]!) values.delete(dead);
   });
   return model.results.map((r) => values.get(r.output(0))!);
+}
+
+/**
+ * Runs one node: the device's kernel when it takes the node, else the reference one. Foreign
+ * exceptions become a ShapeInferenceError naming the node, and the outputs are checked against
+ * what inference promised. `byOverride` says the device's kernel ran it.
+ */
+export function evaluateNode(
+  node: Node, args: readonly Tensor[], ctx: EvalContext, override?: KernelOverride,
+): { outs: Tensor[]; byOverride: boolean } {
+  let outs: Tensor[];
+  let custom: Tensor[] | undefined;
+  try {
+    custom = override?.(node, args, ctx);
+    outs = custom ?? node.op.evaluate(args, node.attrs, ctx);
+  } catch (e) {
+    if (e instanceof TsvinoError) throw e;
+    throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
+  }
+  checkOutputs(node, outs);
+  return { outs, byOverride: custom !== undefined };
 }
 
 /** Guards against a kernel returning the wrong count, type or a shape its inference rules out. */

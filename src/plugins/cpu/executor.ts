@@ -1,11 +1,10 @@
 import type { Model } from '../../core/model.js';
 import type { Node, Output } from '../../core/node.js';
 import { performance } from 'node:perf_hooks';
-import { InputError, ShapeInferenceError, TsvinoError } from '../../core/errors.js';
+import { InputError, ShapeInferenceError } from '../../core/errors.js';
 import type { EvalContext } from '../../core/op.js';
-import { Tensor } from '../../core/tensor.js';
-import type { KernelOverride } from '../../ops/evaluate.js';
-import { evaluateModel } from '../../ops/evaluate.js';
+import { Tensor, shapeSize } from '../../core/tensor.js';
+import { evaluateModel, evaluateNode, type KernelOverride } from '../../ops/evaluate.js';
 import type { ProfilingInfo, RequestState } from '../plugin.js';
 import { lowerModel, type LoweredModel } from './lowering.js';
 import { planArena } from './memory-planner.js';
@@ -80,7 +79,7 @@ class PlanExecutor implements CompiledPlan {
     const fromJs = new Set<number>();
     for (const [o, slot] of lowered.externalOf) if (lowered.values.get(o)?.kind !== 'slot') fromJs.add(slot);
     lowered.desc.slots.forEach((s, i) => {
-      if (s.kind === 'external' && !fromJs.has(i)) this.nativeWritten.push([i, s.dims.reduce((a, b) => a * b, 1)]);
+      if (s.kind === 'external' && !fromJs.has(i)) this.nativeWritten.push([i, shapeSize(s.dims)]);
     });
     this.stats = {
       nativeSteps: plan ? lowered.desc.steps.length : 0,
@@ -225,19 +224,9 @@ class Run {
       name: node.friendlyName, type: node.type, variables: this.state.variables,
       runBody: (body, bodyInputs) => evaluateModel(body, bodyInputs, this.state.variables, this.jsKernel),
     };
-    let outs: Tensor[];
     const t0 = this.profiling ? performance.now() : 0;
-    try {
-      const fast = this.jsKernel(node, args, ctx);
-      outs = fast ?? node.op.evaluate(args, node.attrs, ctx);
-      if (this.profiling) this.jsTimes.set(node, { us: (performance.now() - t0) * 1000, kernel: fast ? 'typescript' : 'reference' });
-    } catch (e) {
-      if (e instanceof TsvinoError) throw e;
-      throw new ShapeInferenceError(node.friendlyName, node.type, `evaluation failed: ${(e as Error).message}`);
-    }
-    if (outs.length !== node.outputs.length) {
-      throw new ShapeInferenceError(node.friendlyName, node.type, `kernel returned ${outs.length} outputs, expected ${node.outputs.length}`);
-    }
+    const { outs, byOverride } = evaluateNode(node, args, ctx, this.jsKernel);
+    if (this.profiling) this.jsTimes.set(node, { us: (performance.now() - t0) * 1000, kernel: byOverride ? 'typescript' : 'reference' });
     outs.forEach((t, i) => this.setValue(node.output(i), t));
   }
 
