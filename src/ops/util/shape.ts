@@ -15,6 +15,9 @@ export function makeNode(op: OpDefinition, inputs: readonly NodeInput[], attrs: 
 }
 
 /** Row-major strides of a static shape. */
+/** Two static shapes are the same: equal rank, equal dims. */
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
 export function stridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;

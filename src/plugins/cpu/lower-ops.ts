@@ -1,7 +1,9 @@
 import type { Node, Output } from '../../core/node.js';
-import { Tensor } from '../../core/tensor.js';
+import { Tensor, shapeSize, toIntegers } from '../../core/tensor.js';
+import { sameShape } from '../../ops/util/shape.js';
 import { convGeometry } from './kernels/native-convolution.js';
 import { poolAttrsOf, poolGeometryOf } from './kernels/native-pooling.js';
+import { intsAttr } from './kernels/native-util.js';
 import type { Lowering } from './lowering.js';
 import type { BinaryAlgorithm, EltwiseAlgorithm, PlanPostOp, PlanStep } from './native.js';
 
@@ -12,10 +14,8 @@ import type { BinaryAlgorithm, EltwiseAlgorithm, PlanPostOp, PlanStep } from './
 export type NativeLowering = (node: Node, l: Lowering) => boolean;
 
 const shapeOf = (o: Output): number[] => o.getShape();
-const numel = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 const inp = (node: Node, i: number): Output => node.inputs[i]!.getSourceOutput();
-const ints = (t: Tensor | undefined): number[] | undefined =>
-  t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : undefined;
+const ints = (t: Tensor | undefined): number[] | undefined => (t ? toIntegers(t) : undefined);
 const padTo = (dims: readonly number[], rank: number): number[] => [...new Array<number>(rank - dims.length).fill(1), ...dims];
 const normAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -176,7 +176,6 @@ function lowerBiasOrPostOp(node: Node, l: Lowering, spec: { algorithm: BinaryAlg
   return false;
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 const broadcasts = (operand: readonly number[], out: readonly number[]): boolean => operand.every((d, i) => d === 1 || d === out[i]);
 
 /** dims hold `out[axis]` values along `axis` only (after padding to out's rank). */
@@ -216,8 +215,8 @@ const lowerDeconvolution: NativeLowering = (node, l) => {
   const spatial = xs.length - 2;
   const ks = w.getShape().slice(-spatial);
   const list = (key: string, fill: number): number[] => {
-    const v = node.attrs[key];
-    return Array.isArray(v) && v.length === spatial ? v.map(Number) : new Array<number>(spatial).fill(fill);
+    const v = intsAttr(node, key);
+    return v && v.length === spatial ? v : new Array<number>(spatial).fill(fill);
   };
   const strides = list('strides', 1), dilations = list('dilations', 1), padsBegin = list('padsBegin', 0);
   const padsEnd = ks.map((k, i) => (xs[i + 2]! - 1) * strides[i]! + (k - 1) * dilations[i]! + 1 - padsBegin[i]! - out[i + 2]!);
@@ -425,7 +424,7 @@ const lowerConcat: NativeLowering = (node, l) => {
   const out = shapeOf(node.output(0));
   const axis = normAxis(Number(node.attrs['axis']), out.length);
   const srcs = node.inputs.map((i) => l.slotOf(i.getSourceOutput()));
-  if (!srcs.every((s): s is number => s !== undefined) || node.inputs.some((i) => numel(shapeOf(i.getSourceOutput())) === 0)) return false;
+  if (!srcs.every((s): s is number => s !== undefined) || node.inputs.some((i) => shapeSize(shapeOf(i.getSourceOutput())) === 0)) return false;
   l.emit({ kind: 'concat', srcs, dst: l.newSlot(out), axis }, node, node.output(0));
   return true;
 };

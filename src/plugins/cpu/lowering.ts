@@ -1,6 +1,7 @@
 import type { Model } from '../../core/model.js';
 import type { Node, Output } from '../../core/node.js';
 import { Tensor } from '../../core/tensor.js';
+import { sameShape } from '../../ops/util/shape.js';
 import type { PlanDesc, PlanPostOp, PlanSlotDesc, PlanStep } from './native.js';
 import { NATIVE_LOWERINGS } from './lower-ops.js';
 
@@ -146,7 +147,7 @@ export class Lowering {
       slot = known ?? this.slots.push({ dims: o.getShape(), kind: 'external' }) - 1;
       this.externalOf.set(o, slot);
     }
-    if (sameDims(this.slots[slot]!.dims, dims)) return slot;
+    if (sameShape(this.slots[slot]!.dims, dims)) return slot;
     const view = this.newSlot(dims);
     this.emit({ kind: 'reshape', src: slot, dst: view }, o.node);
     return view;
@@ -218,7 +219,6 @@ const UNFOLDABLE = new Set(['Parameter', 'Result', 'ReadValue', 'Assign', 'Rando
 const isKind = <K extends PlanStep['kind']>(s: PlanStep, kinds: readonly K[]): s is Extract<PlanStep, { kind: K }> =>
   kinds.some((k) => k === s.kind);
 
-const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Lowers `model` (static shapes): nodes in `denied` go to JavaScript, nodes in `unfused` get steps of their own. */
 export const lowerModel = (model: Model, denied: ReadonlySet<Node> = new Set(), unfused: ReadonlySet<Node> = new Set()): LoweredModel =>

@@ -1,4 +1,4 @@
-import { Tensor } from '../../../core/tensor.js';
+import { Tensor, shapeSize } from '../../../core/tensor.js';
 import type { KernelOverride } from '../../../ops/evaluate.js';
 
 /**
@@ -15,7 +15,7 @@ export const gatherRowsKernel: KernelOverride = (node, [data, indices, axisT]) =
   const axis = Number((axisT.data as ArrayLike<number | bigint>)[0]!);
   if (axis !== 0 && axis !== -shape.length) return undefined;
   const rows = shape[0]!;
-  const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+  const rowSize = shapeSize(shape.slice(1));
   const out = new Tensor('f32', [...indices.getShape(), ...shape.slice(1)]);
   const src = data.data, dst = out.data as Float32Array;
   for (let i = 0; i < idx.length; i++) {
