@@ -26,8 +26,8 @@ struct BinaryEntry {
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   memory::dims ad = dimsOf(info[1], "aDims"), bd = dimsOf(info[3], "bDims");
   const std::string name = info[5].As<Napi::String>();
-  auto alg = algorithms().find(name);
-  if (alg == algorithms().end()) throw Napi::RangeError::New(info.Env(), "unknown binary algorithm " + name);
+  const dnnl::algorithm* alg = binaryAlgorithmNamed(name);
+  if (!alg) throw Napi::RangeError::New(info.Env(), "unknown binary algorithm " + name);
   if (ad.size() != bd.size()) throw Napi::RangeError::New(info.Env(), "binary operands must have equal rank");
   float* a = f32Data(info[0], "a", elementCount(ad));
   float* b = f32Data(info[2], "b", elementCount(bd));
@@ -39,7 +39,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
       p->a = plainDesc(ad);
       p->b = plainDesc(bd);
       p->c = plainDesc(ad);
-      dnnl::binary::desc desc(alg->second, p->a, p->b, p->c);
+      dnnl::binary::desc desc(*alg, p->a, p->b, p->c);
       p->prim = dnnl::binary(dnnl::binary::primitive_desc(desc, cpuEngine()));
       return p;
     });
@@ -49,6 +49,11 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+const dnnl::algorithm* binaryAlgorithmNamed(const std::string& name) {
+  auto it = algorithms().find(name);
+  return it == algorithms().end() ? nullptr : &it->second;
+}
 
 void registerBinary(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary));

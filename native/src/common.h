@@ -59,6 +59,11 @@ struct Port {
 // fall back, any other oneDNN failure becomes a JS Error with oneDNN's message.
 Napi::Value guarded(const Napi::CallbackInfo& info, const std::function<void()>& body);
 
+// The oneDNN algorithm an eltwise or binary name stands for (the names native.ts declares), or
+// nullptr for an unknown one; the per-node kernels and the plan share these tables.
+const dnnl::algorithm* eltwiseAlgorithmNamed(const std::string& name);
+const dnnl::algorithm* binaryAlgorithmNamed(const std::string& name);
+
 void registerConvolution(Napi::Env env, Napi::Object exports);
 void registerMatmul(Napi::Env env, Napi::Object exports);
 void registerPooling(Napi::Env env, Napi::Object exports);

@@ -25,6 +25,9 @@ const std::unordered_map<std::string, dnnl::algorithm>& algorithms() {
       {"abs", dnnl::algorithm::eltwise_abs},
       {"sqrt", dnnl::algorithm::eltwise_sqrt},
       {"log", dnnl::algorithm::eltwise_log},
+      {"linear", dnnl::algorithm::eltwise_linear},
+      {"square", dnnl::algorithm::eltwise_square},
+      {"pow", dnnl::algorithm::eltwise_pow},
   };
   return table;
 }
@@ -38,8 +41,8 @@ struct EltwiseEntry {
 // oneDNN says for the algorithm (elu: alpha; clip: [alpha, beta]; swish: alpha = beta of Swish).
 Napi::Value Eltwise(const Napi::CallbackInfo& info) {
   const std::string name = info[2].As<Napi::String>();
-  auto alg = algorithms().find(name);
-  if (alg == algorithms().end()) throw Napi::RangeError::New(info.Env(), "unknown eltwise algorithm " + name);
+  const dnnl::algorithm* alg = eltwiseAlgorithmNamed(name);
+  if (!alg) throw Napi::RangeError::New(info.Env(), "unknown eltwise algorithm " + name);
   const float alpha = info[3].As<Napi::Number>().FloatValue(), beta = info[4].As<Napi::Number>().FloatValue();
   const int64_t n = info[0].As<Napi::TypedArray>().ElementLength();
   float* x = f32Data(info[0], "x", n);
@@ -54,7 +57,7 @@ Napi::Value Eltwise(const Napi::CallbackInfo& info) {
     auto e = cached<EltwiseEntry>(key, [&] {
       auto p = std::make_shared<EltwiseEntry>();
       p->data = plainDesc({n});
-      dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg->second, p->data, alpha, beta);
+      dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, *alg, p->data, alpha, beta);
       p->prim = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(desc, cpuEngine()));
       return p;
     });
@@ -64,6 +67,11 @@ Napi::Value Eltwise(const Napi::CallbackInfo& info) {
 }
 
 }  // namespace
+
+const dnnl::algorithm* eltwiseAlgorithmNamed(const std::string& name) {
+  auto it = algorithms().find(name);
+  return it == algorithms().end() ? nullptr : &it->second;
+}
 
 void registerEltwise(Napi::Env env, Napi::Object exports) {
   exports.Set("eltwise", Napi::Function::New(env, Eltwise));

@@ -44,31 +44,15 @@ std::string describe(const memory::desc& md) {
 }
 
 dnnl::algorithm eltwiseAlgorithm(const std::string& name) {
-  static const std::unordered_map<std::string, dnnl::algorithm> table = {
-      {"relu", dnnl::algorithm::eltwise_relu},         {"logistic", dnnl::algorithm::eltwise_logistic},
-      {"tanh", dnnl::algorithm::eltwise_tanh},         {"exp", dnnl::algorithm::eltwise_exp},
-      {"elu", dnnl::algorithm::eltwise_elu},           {"clip", dnnl::algorithm::eltwise_clip_v2},
-      {"gelu_erf", dnnl::algorithm::eltwise_gelu_erf}, {"gelu_tanh", dnnl::algorithm::eltwise_gelu_tanh},
-      {"swish", dnnl::algorithm::eltwise_swish},       {"hardswish", dnnl::algorithm::eltwise_hardswish},
-      {"mish", dnnl::algorithm::eltwise_mish},         {"soft_relu", dnnl::algorithm::eltwise_soft_relu},
-      {"abs", dnnl::algorithm::eltwise_abs},           {"sqrt", dnnl::algorithm::eltwise_sqrt},
-      {"log", dnnl::algorithm::eltwise_log},           {"linear", dnnl::algorithm::eltwise_linear},
-      {"square", dnnl::algorithm::eltwise_square},     {"pow", dnnl::algorithm::eltwise_pow},
-  };
-  auto it = table.find(name);
-  if (it == table.end()) throw StepError{"unknown eltwise algorithm " + name, true};
-  return it->second;
+  const dnnl::algorithm* alg = eltwiseAlgorithmNamed(name);
+  if (!alg) throw StepError{"unknown eltwise algorithm " + name, true};
+  return *alg;
 }
 
 dnnl::algorithm binaryAlgorithm(const std::string& name) {
-  static const std::unordered_map<std::string, dnnl::algorithm> table = {
-      {"add", dnnl::algorithm::binary_add}, {"mul", dnnl::algorithm::binary_mul},
-      {"sub", dnnl::algorithm::binary_sub}, {"div", dnnl::algorithm::binary_div},
-      {"max", dnnl::algorithm::binary_max}, {"min", dnnl::algorithm::binary_min},
-  };
-  auto it = table.find(name);
-  if (it == table.end()) throw StepError{"unknown binary algorithm " + name, true};
-  return it->second;
+  const dnnl::algorithm* alg = binaryAlgorithmNamed(name);
+  if (!alg) throw StepError{"unknown binary algorithm " + name, true};
+  return *alg;
 }
 
 // Every primitive takes its scratchpad from the context's arena, so contexts never share one.
@@ -334,6 +318,20 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
 }
 
+// A slot matmul and the views can read as it lies: row-major strides of any kind; a blocked
+// layout is reordered to row-major first.
+int stridedSlot(Builder& b, int id) { return isPlainStrided(b.mdOf(id)) ? id : b.plain(id); }
+
+// `md` with axes i and j swapped: the same memory seen transposed.
+memory::desc swapAxes(const memory::desc& md, int i, int j) {
+  std::vector<int> perm(md.data.ndims);
+  for (int k = 0; k < md.data.ndims; k++) perm[k] = k;
+  std::swap(perm[i], perm[j]);
+  return md.permute_axes(perm);
+}
+
+memory::desc transposedLast2(const memory::desc& md) { return swapAxes(md, md.data.ndims - 2, md.data.ndims - 1); }
+
 // ConvolutionBackpropData as oneDNN's deconvolution. OpenVINO's weights are [C_in, C_out, k...]
 // (grouped: [G, C_in/G, C_out/G, k...]); oneDNN reads them with the two channel axes swapped.
 void buildDeconvolution(Builder& b, const Napi::Object& s) {
@@ -342,11 +340,8 @@ void buildDeconvolution(Builder& b, const Napi::Object& s) {
   for (auto& d : gaps) d -= 1;
   memory::dims padsBegin = dimsOf(s, "padsBegin"), padsEnd = dimsOf(s, "padsEnd");
   const memory::dims wDims = b.slot(w).dims;
-  const bool grouped = wDims.size() == b.slot(src).dims.size() + 1;
-  std::vector<int> perm(wDims.size());
-  for (size_t i = 0; i < perm.size(); i++) perm[i] = static_cast<int>(i);
-  std::swap(perm[grouped ? 1 : 0], perm[grouped ? 2 : 1]);
-  memory::desc wUser = plainDesc(wDims).permute_axes(perm);
+  const int grouped = wDims.size() == b.slot(src).dims.size() + 1 ? 1 : 0;
+  memory::desc wUser = swapAxes(plainDesc(wDims), grouped, grouped + 1);
   auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
   memory::desc biasMd = bias >= 0 ? b.mdOf(bias) : memory::desc();
   dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
@@ -364,17 +359,6 @@ void buildDeconvolution(Builder& b, const Napi::Object& s) {
         pd.scratchpad_desc(), post.views);
 }
 
-// The md of `id` seen through matmul's eyes: row-major strides, last two axes swapped when transposed.
-memory::desc matmulOperand(Builder& b, int id, bool transpose) {
-  int p = b.mdOf(id).data.format_desc.blocking.inner_nblks == 0 ? id : b.plain(id);
-  memory::desc md = b.mdOf(p);
-  if (!transpose) return md;
-  std::vector<int> perm(md.data.ndims);
-  for (int i = 0; i < md.data.ndims; i++) perm[i] = i;
-  std::swap(perm[md.data.ndims - 1], perm[md.data.ndims - 2]);
-  return md.permute_axes(perm);
-}
-
 // Leading axes of a row-major-strided md folded into one, when their strides allow it.
 bool collapsible(const memory::desc& md) {
   auto st = stridesOf(md);
@@ -390,17 +374,12 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
   const bool ta = flag(s, "transposeA"), tb = flag(s, "transposeB");
   const bool constB = b.slot(w).kind == SlotKind::Const;
   // The slot ids whose storage the step reads may change when reorders are inserted.
-  int aSlot = b.mdOf(a).data.format_desc.blocking.inner_nblks == 0 ? a : b.plain(a);
-  memory::desc aMd = matmulOperand(b, aSlot, ta);
+  int aSlot = stridedSlot(b, a);
+  memory::desc aMd = ta ? transposedLast2(b.mdOf(aSlot)) : b.mdOf(aSlot);
   memory::desc bUser = constB ? plainDesc(b.slot(w).dims) : memory::desc();
-  if (constB && tb) {
-    std::vector<int> perm(bUser.data.ndims);
-    for (int i = 0; i < bUser.data.ndims; i++) perm[i] = i;
-    std::swap(perm[bUser.data.ndims - 1], perm[bUser.data.ndims - 2]);
-    bUser = bUser.permute_axes(perm);
-  }
-  int bSlot = constB ? w : (b.mdOf(w).data.format_desc.blocking.inner_nblks == 0 ? w : b.plain(w));
-  memory::desc bMd = constB ? bUser : matmulOperand(b, bSlot, tb);
+  if (constB && tb) bUser = transposedLast2(bUser);
+  int bSlot = constB ? w : stridedSlot(b, w);
+  memory::desc bMd = constB ? bUser : tb ? transposedLast2(b.mdOf(bSlot)) : b.mdOf(bSlot);
   memory::dims outDims = b.slot(dst).dims;
   const int rank = static_cast<int>(outDims.size());
   // [.., M, K] x [K, N] with constant weights is one [M', K] x [K, N] product when A's leading axes
@@ -717,14 +696,14 @@ void buildView(Builder& b, const Napi::Object& s, const std::string& kind) {
       view = plainDesc(outDims);
     }
   } else if (kind == "transpose") {
-    if (!isPlainStrided(b.mdOf(x))) x = b.plain(x);
+    x = stridedSlot(b, x);
     auto order = dimsOf(s, "order");
     auto st = stridesOf(b.mdOf(x));
     memory::dims outStrides(order.size());
     for (size_t i = 0; i < order.size(); i++) outStrides[i] = st[order[i]];
     view = strided(outDims, outStrides);
   } else {  // slice
-    if (!isPlainStrided(b.mdOf(x))) x = b.plain(x);
+    x = stridedSlot(b, x);
     const int axis = static_cast<int>(num(s, "axis"));
     const int64_t start = static_cast<int64_t>(num(s, "start"));
     auto st = stridesOf(b.mdOf(x));
