@@ -4,7 +4,7 @@
 // agreement with PyTorch's outputs (max |diff| / max |expected| ≤ 1e-3), and the same after an
 // IR round trip (convert → save → read). Each model runs in its own process for clean RSS.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +12,7 @@ import { Core, saveModelSync, type Tensor } from '../src/index.js';
 import { toNumbers } from '../src/core/tensor.js';
 import { tensorFromNpy } from '../src/tools/npy.js';
 import { summarizeModel } from '../src/tools/model-summary.js';
+import { corpusInputs } from './corpus-files.js';
 
 const NAMES = ['resnet50', 'mobilenet_v2', 'squeezenet1_1', 'densenet121', 'bert_base', 'gpt2_small'];
 
@@ -37,8 +38,7 @@ function checkOne(dir: string, name: string): Row {
   const parseMs = performance.now() - t0;
   const rssMB = (process.memoryUsage().rss - rss0) / 2 ** 20;
   const weightsMB = summarizeModel(model).weightBytes / 2 ** 20;
-  const inputs = Object.fromEntries(readdirSync(dir).filter((f) => f.startsWith(`${name}.input.`) && f.endsWith('.npy'))
-    .map((f) => [f.slice(`${name}.input.`.length, -4), tensorFromNpy(readFileSync(join(dir, f)), f)]));
+  const inputs = Object.fromEntries(corpusInputs(dir, name));
   const run = (m: typeof model) => core.compileModelSync(m, 'CPU').createInferRequest().infer(inputs);
   const worst = (outs: Record<string, Tensor>) => Math.max(...Object.entries(outs).map(([key, t]) => {
     const f = join(dir, `${name}.${key}.npy`);

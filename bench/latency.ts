@@ -5,24 +5,18 @@
 // load that drifts on this shared machine hits both alike. tsvino reshapes the model to the input
 // shapes before compiling, as benchmark_app -shape does; onnxruntime gets the file as it is.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import { corpusInputs, median, reshapeToInputs } from './corpus-files.js';
 
 const NAMES = ['resnet50', 'mobilenet_v2', 'squeezenet1_1', 'densenet121', 'bert_base', 'gpt2_small'];
 interface Measure { compileMs: number; medianMs: number; peakRssMB: number; error?: string }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
-
-function inputsOf(dir: string, name: string): Array<[string, string]> {
-  return readdirSync(dir).filter((f) => f.startsWith(`${name}.input.`) && f.endsWith('.npy'))
-    .map((f) => [f.slice(`${name}.input.`.length, -4), join(dir, f)]);
-}
 
 async function measure(runtime: string, dir: string, name: string, iterations: number, threads: number): Promise<Measure> {
-  const { tensorFromNpy } = await import('../src/tools/npy.js');
-  const feeds = inputsOf(dir, name).map(([k, f]) => [k, tensorFromNpy(readFileSync(f), f)] as const);
+  const feeds = corpusInputs(dir, name);
   const path = join(dir, `${name}.onnx`);
   let run: () => Promise<unknown>;
   // Module loading is not session creation: both runtimes are imported before the clock starts.
@@ -36,7 +30,7 @@ async function measure(runtime: string, dir: string, name: string, iterations: n
   } else {
     const core = new Core();
     const model = await core.readModel(path);
-    model.reshape(new Map(model.inputs.map((input, i) => [i, feeds.find(([k]) => input.nameSet.has(k))![1].getShape()])));
+    reshapeToInputs(model, feeds);
     const compiled = await core.compileModel(model, 'CPU', { INFERENCE_NUM_THREADS: threads });
     const request = compiled.createInferRequest();
     const tsFeeds = Object.fromEntries(feeds);

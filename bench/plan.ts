@@ -11,6 +11,7 @@ import { compilePlan } from '../src/plugins/cpu/executor.js';
 import { cpuKernels } from '../src/plugins/cpu/cpu-plugin.js';
 import { native } from '../src/plugins/cpu/native.js';
 import { commonTransformations } from '../src/transformations/index.js';
+import { corpusInputs, reshapeToInputs } from './corpus-files.js';
 
 const opts = new Command('plan').option('--dir <dir>', 'corpus folder', 'bench-models').option('--iterations <n>', 'timed runs', '5')
   .option('--threads <n>', 'threads', '2').argument('[names...]').parse();
@@ -19,10 +20,10 @@ if (!native) throw new Error('the native addon is not built');
 const names = opts.args.length ? opts.args : ['resnet50', 'mobilenet_v2', 'squeezenet1_1', 'densenet121', 'bert_base', 'gpt2_small'];
 for (const name of names) {
   const files = readdirSync(o.dir);
-  const feeds = files.filter((f) => f.startsWith(`${name}.input.`)).map((f) => [f.slice(name.length + 7, -4), tensorFromNpy(readFileSync(join(o.dir, f)), f)] as const);
+  const feeds = corpusInputs(o.dir, name);
   const expected = files.filter((f) => f.startsWith(`${name}.output`)).sort().map((f) => tensorFromNpy(readFileSync(join(o.dir, f)), f));
   const model = await new Core().readModel(join(o.dir, `${name}.onnx`));
-  model.reshape(new Map(model.inputs.map((inp, i) => [i, feeds.find(([k]) => inp.nameSet.has(k))![1].getShape()])));
+  reshapeToInputs(model, feeds);
   const t0 = performance.now();
   const rewrites = commonTransformations(model);
   const t1 = performance.now();

@@ -14,8 +14,8 @@ import { Core, Tensor, type CompiledModel } from '../src/index.js';
 import { fromElementType } from '../src/server/datatypes.js';
 import { applyShapes } from '../src/server/model-prep.js';
 import { tensorToRaw } from '../src/server/tensor-codec.js';
+import { median } from './corpus-files.js';
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
 
 interface Round { fps: number; p50Ms: number }
 

@@ -5,10 +5,10 @@
 // Each measurement runs in its own process; the configurations alternate over rounds and the table
 // shows medians of rounds.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import { corpusInputs, median, reshapeToInputs } from './corpus-files.js';
 
 const opts = new Command('throughput')
   .option('--dir <dir>', 'corpus folder', 'bench-models')
@@ -20,12 +20,9 @@ const opts = new Command('throughput')
   .parse();
 const o = opts.opts<{ dir: string; seconds: string; rounds: string; threads: string; one?: string }>();
 const names = opts.args.length ? opts.args : ['resnet50', 'mobilenet_v2'];
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
 
 async function measure(config: string, name: string, seconds: number, threads: number): Promise<number> {
-  const { tensorFromNpy } = await import('../src/tools/npy.js');
-  const files = readdirSync(o.dir).filter((f) => f.startsWith(`${name}.input.`));
-  const feeds = files.map((f) => [f.slice(name.length + 7, -4), tensorFromNpy(readFileSync(join(o.dir, f)), f)] as const);
+  const feeds = corpusInputs(o.dir, name);
   const path = join(o.dir, `${name}.onnx`);
   /** Keeps `lanes` loops busy for `seconds`; returns inferences per second. */
   const drive = async (lanes: Array<() => Promise<unknown>>): Promise<number> => {
@@ -48,7 +45,7 @@ async function measure(config: string, name: string, seconds: number, threads: n
   const { Core, AsyncInferQueue } = await import('../src/index.js');
   const core = new Core();
   const model = await core.readModel(path);
-  model.reshape(new Map(model.inputs.map((input, i) => [i, feeds.find(([k]) => input.nameSet.has(k))![1].getShape()])));
+  reshapeToInputs(model, feeds);
   const compiled = await core.compileModel(model, 'CPU', { PERFORMANCE_HINT: 'THROUGHPUT', INFERENCE_NUM_THREADS: threads });
   const queue = new AsyncInferQueue(compiled);
   queue.setCallback(() => undefined);
