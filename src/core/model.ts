@@ -1,7 +1,7 @@
 import type { ElementType } from './element-type.js';
 import { InputError } from './errors.js';
 import { topologicalSort } from './graph.js';
-import { Node, type Output } from './node.js';
+import { currentEdgeEpoch, Node, type Output } from './node.js';
 import { boundaryOps, type Attrs } from './op.js';
 import { PartialShape, type DimensionLike } from './partial-shape.js';
 
@@ -27,6 +27,8 @@ export class Model {
   private name: string;
   private friendlyName: string;
   rtInfo: Record<string, unknown> = {};
+  /** The last topological order and the edge epoch it was computed at (passes ask for it often). */
+  private cachedOrder: { epoch: number; nodes: readonly Node[] } | undefined;
 
   /** `new Model(results, parameters, name)`; results may be Result nodes or outputs to wrap in Results. */
   constructor(
@@ -81,7 +83,11 @@ export class Model {
 
   /** All nodes, producers first: parameters, constants and every op the results and sinks need. */
   getOrderedOps(): Node[] {
-    return topologicalSort([...this.parameters, ...this.results, ...this.sinks]);
+    const epoch = currentEdgeEpoch();
+    if (this.cachedOrder?.epoch !== epoch) {
+      this.cachedOrder = { epoch, nodes: topologicalSort([...this.parameters, ...this.results, ...this.sinks]) };
+    }
+    return [...this.cachedOrder.nodes];
   }
   getOps(): Node[] { return this.getOrderedOps(); }
 
@@ -139,7 +145,11 @@ export class Model {
   }
 }
 
-/** Clones one node onto already-cloned producers; bodies (Model-valued attributes) are cloned too. */
+/**
+ * Clones one node onto already-cloned producers; bodies (Model-valued attributes) are cloned too.
+ * The copy starts from the original's inference, so it infers again only where its sources carry
+ * other facts (a Parameter whose shape was set without validate(), or other producers).
+ */
 export function cloneNode(n: Node, map: ReadonlyMap<Node, Node>): Node {
   const sources = n.inputs.map((i) => {
     const src = i.getSourceOutput();
@@ -149,7 +159,7 @@ export function cloneNode(n: Node, map: ReadonlyMap<Node, Node>): Node {
   });
   const attrs: Attrs = {};
   for (const [k, v] of Object.entries(n.attrs)) attrs[k] = cloneAttr(v);
-  const c = new Node(n.op, sources, attrs, n.friendlyName);
+  const c = new Node(n.op, sources, attrs, n.friendlyName, n);
   c.rtInfo = structuredClone(n.rtInfo);
   n.outputs.forEach((o, i) => c.output(i).setNames(o.nameSet));
   return c;

@@ -9,6 +9,14 @@ let nextNodeId = 1;
 /** The id the next node will get: frontends compare ids to tell which nodes a step created. */
 export const peekNextNodeId = (): number => nextNodeId;
 
+let edgeEpoch = 0;
+/**
+ * Counts every edge made or moved (an Input created or pointed elsewhere), in any graph. While it
+ * stands still, no graph's structure has changed, so an order or analysis computed at that count
+ * still holds (Model caches its topological order this way).
+ */
+export const currentEdgeEpoch = (): number => edgeEpoch;
+
 /** Outputs larger than this are left to the constant-folding pass rather than computed eagerly. */
 const KNOWN_VALUE_LIMIT = 1 << 16;
 
@@ -65,6 +73,7 @@ export class Output {
 export class Input {
   constructor(readonly node: Node, readonly index: number, private source: Output) {
     source.targets.add(this);
+    edgeEpoch++;
   }
   getSourceOutput(): Output { return this.source; }
   getElementType(): ElementType { return this.source.elementType; }
@@ -74,6 +83,7 @@ export class Input {
     this.source.targets.delete(this);
     this.source = output;
     output.targets.add(this);
+    edgeEpoch++;
   }
 }
 
@@ -89,7 +99,14 @@ export class Node {
   friendlyName: string;
   rtInfo: Record<string, unknown> = {};
 
-  constructor(readonly op: OpDefinition, sources: readonly Output[], attrs: Attrs = {}, name?: string) {
+  /** The input facts the outputs were last inferred from, while inference would repeat itself. */
+  private inferredFrom: readonly InputInfo[] | undefined;
+
+  /**
+   * `inferredAs`: a node with the same op and attributes (a clone's original) whose inference this
+   * one starts from; inference runs again only if the sources carry other facts than its did.
+   */
+  constructor(readonly op: OpDefinition, sources: readonly Output[], attrs: Attrs = {}, name?: string, inferredAs?: Node) {
     this.friendlyName = name ?? `${op.type}_${this.id}`;
     this.attrs = resolveAttributes(op, attrs, this.friendlyName);
     const [min, max] = op.inputCount;
@@ -98,7 +115,18 @@ export class Node {
         `expected ${min === max ? min : `${min}..${max === Infinity ? 'any' : max}`} inputs, got ${sources.length}`);
     }
     this.inputs = sources.map((s, i) => new Input(this, i, s));
+    if (inferredAs?.inferredFrom) this.adoptInference(inferredAs);
     this.validate();
+  }
+
+  /** Shares `other`'s inferred types, shapes and known values (all immutable) and what they came from. */
+  private adoptInference(other: Node): void {
+    other.outputs.forEach((o, i) => {
+      const mine = new Output(this, i, o.elementType, o.partialShape);
+      mine.knownValue = o.knownValue;
+      this.outputs.push(mine);
+    });
+    this.inferredFrom = other.inferredFrom;
   }
 
   get type(): string { return this.op.type; }
@@ -115,8 +143,14 @@ export class Node {
   getInputSize(): number { return this.inputs.length; }
   getOutputSize(): number { return this.outputs.length; }
 
-  /** Re-runs type and shape inference from the current sources and updates the outputs. */
+  /**
+   * Re-runs type and shape inference from the current sources and updates the outputs. Inference
+   * is a pure function of the input facts and the attributes, so when every source still carries
+   * the very objects it was last inferred from, the outputs already hold its answer and stay as
+   * they are (see `reusesInference` for the ops this does not apply to).
+   */
   validate(): void {
+    if (this.inferredFrom && this.sourcesCarry(this.inferredFrom)) return;
     const infos: InputInfo[] = this.inputs.map((inp) => {
       const src = inp.getSourceOutput();
       return src.knownValue
@@ -136,9 +170,30 @@ export class Node {
       if (result.length !== this.outputs.length) {
         throw new ShapeInferenceError(this.friendlyName, this.op.type, `output count changed from ${this.outputs.length} to ${result.length}`);
       }
-      result.forEach((r, i) => { this.outputs[i]!.elementType = r.type; this.outputs[i]!.partialShape = r.shape; });
+      result.forEach((r, i) => {
+        const o = this.outputs[i]!;
+        o.elementType = r.type;
+        // An equal shape keeps its object, so consumers see unchanged facts and keep theirs.
+        if (!o.partialShape.equals(r.shape)) o.partialShape = r.shape;
+      });
     }
+    const before = this.outputs.map((o) => o.knownValue);
     this.computeKnownValues(infos);
+    this.outputs.forEach((o, i) => {
+      const was = before[i];
+      if (was && o.knownValue && sameSmallValue(was, o.knownValue)) o.knownValue = was;
+    });
+    this.inferredFrom = reusesInference(this.op) ? infos : undefined;
+  }
+
+  /** Identity, not equality: re-inference makes new shape and value objects, which then ripple on. */
+  private sourcesCarry(infos: readonly InputInfo[]): boolean {
+    for (let i = 0; i < infos.length; i++) {
+      const src = this.inputs[i]!.getSourceOutput();
+      const was = infos[i]!;
+      if (src.elementType !== was.type || src.partialShape !== was.shape || src.knownValue !== was.value) return false;
+    }
+    return true;
   }
 
   private computeKnownValues(infos: InputInfo[]): void {
@@ -159,6 +214,35 @@ export class Node {
   }
 
   toString(): string { return `<${this.op.type} ${this.friendlyName}>`; }
+}
+
+/** Known values up to this many elements are compared by content when a node re-infers. */
+const SAME_VALUE_LIMIT = 256;
+
+/** Whether two small tensors hold the same elements (Object.is: -0 and 0 differ, NaN matches NaN). */
+function sameSmallValue(a: Tensor, b: Tensor): boolean {
+  if (a.getElementType() !== b.getElementType() || a.getSize() > SAME_VALUE_LIMIT) return false;
+  const [sa, sb] = [a.getShape(), b.getShape()];
+  if (sa.length !== sb.length || sa.some((d, i) => d !== sb[i])) return false;
+  const [da, db] = [a.data, b.data];
+  if (da.length !== db.length) return false;
+  for (let i = 0; i < da.length; i++) if (!Object.is(da[i], db[i])) return false;
+  return true;
+}
+
+const reuse = new WeakMap<OpDefinition, boolean>();
+/**
+ * Whether a node of `op` may keep its last inference while its input facts stand. Not Parameters,
+ * whose shape attribute reshape sets in place, nor ops with bodies or other internal attributes,
+ * which their own inference may edit; a Constant's value is immutable.
+ */
+function reusesInference(op: OpDefinition): boolean {
+  let r = reuse.get(op);
+  if (r === undefined) {
+    r = op.type === 'Constant' || (op.type !== 'Parameter' && Object.values(op.attributes).every((a) => a.kind !== 'internal'));
+    reuse.set(op, r);
+  }
+  return r;
 }
 
 /** Ops whose value may not be computed ahead of a run: sources, state and randomness. */

@@ -49,7 +49,9 @@ export class PartialShape {
     return [...this.dims];
   }
   dim(i: number): Dimension {
-    const dims = this.getDimensions();
+    // Reads the dims in place: getDimensions() copies, and shape rules call dim() per axis.
+    const dims = this.dims;
+    if (dims === null) throw new InputError('shape has dynamic rank');
     const d = dims[i < 0 ? dims.length + i : i];
     if (!d) throw new InputError(`dimension index ${i} out of range for shape ${this.toString()}`);
     return d;

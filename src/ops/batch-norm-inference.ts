@@ -15,13 +15,13 @@ function inferBatchNorm(data: InputInfo, params: readonly InputInfo[], epsilon: 
   check(isFloatType(data.type), ctx, `data type must be floating point, got ${data.type}`);
   let channels: Dimension | undefined;
   if (data.shape.isRankStatic()) {
-    check(data.shape.rank >= 2, ctx, `data must have rank ≥ 2, got ${data.shape.toString()}`);
+    check(data.shape.rank >= 2, ctx, () => `data must have rank ≥ 2, got ${data.shape.toString()}`);
     channels = data.shape.dim(1);
   }
   params.forEach((p, i) => {
     check(p.type === data.type, ctx, `${NAMES[i]} type ${p.type} does not match data type ${data.type}`);
     if (!p.shape.isRankStatic()) return;
-    check(p.shape.rank === 1, ctx, `${NAMES[i]} must be 1-D, got ${p.shape.toString()}`);
+    check(p.shape.rank === 1, ctx, () => `${NAMES[i]} must be 1-D, got ${p.shape.toString()}`);
     const c = p.shape.dim(0);
     check(!channels || channels.compatible(c), ctx,
       () => `${NAMES[i]} has ${c.toString()} elements; data has ${channels!.toString()} channels`);

@@ -4,6 +4,7 @@ import { boundaryOps, check, defineOp } from '../core/op.js';
 import { PartialShape } from '../core/partial-shape.js';
 import { Tensor, shapeSize, type TypedArray } from '../core/tensor.js';
 import { Node } from '../core/node.js';
+import { sameShape } from './util/shape.js';
 
 /**
  * A constant tensor. In IR its bytes live in the .bin at `offset`/`size`; here `value` holds the
@@ -26,7 +27,7 @@ export const Constant = defineOp({
 boundaryOps.constant = Constant;
 
 function reshaped(t: Tensor, shape: number[]): Tensor {
-  return t.getShape().join() === shape.join() ? t : new Tensor(t.getElementType(), shape, t.data as TypedArray);
+  return sameShape(t.getShape(), shape) ? t : new Tensor(t.getElementType(), shape, t.data as TypedArray);
 }
 
 /**

@@ -10,7 +10,7 @@ import { Node, type Output } from '../core/node.js';
 import { tensorFromNumbers, toNumbers, type Tensor } from '../core/tensor.js';
 import { add } from '../ops/add.js';
 import { constant } from '../ops/constant.js';
-import { commutedOperands, constantOf, numberAttr, replaceOutput, singleUse, soleConsumer, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
+import { constantOf, numberAttr, replaceOutput, singleUse, soleConsumer, sourceOf, finishPass, rewriteEach, type PassOptions } from './pattern.js';
 
 /** C values when `o` is a constant that varies only along axis 1 of a rank-`rank` tensor. */
 function perChannel(o: Output, channels: number, rank: number): Float64Array | undefined {
@@ -37,15 +37,28 @@ function batchNormScaleShift(bn: Node, data: Output, channels: number): [Float64
   return [s, beta!.map((b, c) => b - mean![c]! * s[c]!)];
 }
 
-/** [addend output, values] when `n` adds a per-channel constant to `data`. */
-function perChannelAdd(n: Node | undefined, data: Output, channels: number, rank: number): Float64Array | undefined {
-  const ops = n && commutedOperands(n, 'Add', (d, c) => d === data && perChannel(c, channels, rank) !== undefined);
-  return ops ? perChannel(ops[1], channels, rank) : undefined;
+/** The per-channel values when `n` is `type`(data, per-channel constant), either operand order. */
+function perChannelOperand(n: Node | undefined, type: string, data: Output, channels: number, rank: number): Float64Array | undefined {
+  if (!n || n.type !== type || n.inputs.length !== 2) return undefined;
+  const [a, b] = [sourceOf(n, 0), sourceOf(n, 1)];
+  return (a === data ? perChannel(b, channels, rank) : undefined) ?? (b === data ? perChannel(a, channels, rank) : undefined);
 }
 
-function perChannelMultiply(n: Node | undefined, data: Output, channels: number, rank: number): Float64Array | undefined {
-  const ops = n && commutedOperands(n, 'Multiply', (d, c) => d === data && perChannel(c, channels, rank) !== undefined);
-  return ops ? perChannel(ops[1], channels, rank) : undefined;
+const perChannelAdd = (n: Node | undefined, data: Output, channels: number, rank: number): Float64Array | undefined =>
+  perChannelOperand(n, 'Add', data, channels, rank);
+const perChannelMultiply = (n: Node | undefined, data: Output, channels: number, rank: number): Float64Array | undefined =>
+  perChannelOperand(n, 'Multiply', data, channels, rank);
+
+const isScaleNode = (n: Node | undefined): boolean => n?.type === 'BatchNormInference' || n?.type === 'Multiply';
+
+/**
+ * Whether a scale (BatchNorm or Multiply) follows `conv` directly or after one single-use Add: a
+ * structural test that spares reading constants for the many convolutions no scale follows.
+ */
+function scaleFollows(conv: Node): boolean {
+  const first = soleConsumer(conv.output(0));
+  if (isScaleNode(first)) return true;
+  return first?.type === 'Add' && singleUse(first.output(0)) && isScaleNode(soleConsumer(first.output(0)));
 }
 
 /** Output channel of each weight element: W is [C, ...] or, grouped, [G, C/G, ...]. */
@@ -97,7 +110,7 @@ function fuseAt(conv: Node): boolean {
   const ws = w.getShape();
   const channels = grouped ? ws[0]! * ws[1]! : ws[0]!;
   const rank = out.partialShape.rank;
-  const chain = matchChain(conv, channels, rank);
+  const chain = scaleFollows(conv) ? matchChain(conv, channels, rank) : undefined;
   if (!chain) return false;
   const weights = constant(scaledWeights(w, grouped, chain.scale));
   const fusedConv = new Node(conv.op, [sourceOf(conv, 0), weights.output(0)], conv.attrs, conv.friendlyName);

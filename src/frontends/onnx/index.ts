@@ -23,7 +23,9 @@ export interface OnnxReadOptions {
 export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Model {
   let proto: ModelProto;
   try {
-    proto = onnx.ModelProto.decode(bytes);
+    // A Buffer view (no copy) lets protobufjs decode the many names with Node's native UTF-8
+    // decoder instead of its JavaScript one; byte fields then come back as Buffer views too.
+    proto = onnx.ModelProto.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     throw new ModelFormatError(`${options.path ?? 'buffer'}: not a valid ONNX model (${(e as Error).message})`, { cause: e });
   }

@@ -38,13 +38,13 @@ export function checkConvTypes(data: InputInfo, filters: InputInfo, ctx: OpConte
 export function convSpatialCount(data: PartialShape, filters: PartialShape, filterLead: number, attrs: ConvWindow, ctx: OpContext): number | undefined {
   let n: number | undefined;
   if (data.isRankStatic()) {
-    check(data.rank >= 3 && data.rank <= 5, ctx, `data must be a 3D, 4D or 5D tensor, got ${data.toString()}`);
+    check(data.rank >= 3 && data.rank <= 5, ctx, () => `data must be a 3D, 4D or 5D tensor, got ${data.toString()}`);
     n = data.rank - 2;
   }
   if (filters.isRankStatic()) {
     const fromFilters = filters.rank - filterLead;
     check(n === undefined || fromFilters === n, ctx,
-      `filters ${filters.toString()} must have rank ${(n ?? 0) + filterLead} for data ${data.toString()}`);
+      () => `filters ${filters.toString()} must have rank ${(n ?? 0) + filterLead} for data ${data.toString()}`);
     n = fromFilters;
   }
   if (n === undefined) {
