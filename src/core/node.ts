@@ -1,4 +1,4 @@
-import { irNameOf } from './attributes.js';
+import { irNameOf, type AttrSpec, type AttrTable } from './attributes.js';
 import type { ElementType } from './element-type.js';
 import { InputError, ShapeInferenceError, TsvinoError } from './errors.js';
 import type { Attrs, EvalContext, InputInfo, OpDefinition } from './op.js';
@@ -11,9 +11,9 @@ export const peekNextNodeId = (): number => nextNodeId;
 
 let edgeEpoch = 0;
 /**
- * Counts every edge made or moved (an Input created or pointed elsewhere), in any graph. While it
- * stands still, no graph's structure has changed, so an order or analysis computed at that count
- * still holds (Model caches its topological order this way).
+ * Counts every edge made, moved or cut (an Input created, pointed elsewhere or detached), in any
+ * graph. While it stands still no graph's structure, consumer counts included, has changed, so an
+ * order or analysis computed at that count still holds (Model caches its topological order so).
  */
 export const currentEdgeEpoch = (): number => edgeEpoch;
 
@@ -84,6 +84,10 @@ export class Input {
     this.source = output;
     output.targets.add(this);
     edgeEpoch++;
+  }
+  /** Leaves the source's consumers (this input's node is dead); the input still names its source. */
+  detach(): void {
+    if (this.source.targets.delete(this)) edgeEpoch++;
   }
 }
 
@@ -260,10 +264,18 @@ function foldingContext(node: Node): EvalContext {
 
 function fail(message: string): never { throw new InputError(message); }
 
+const tableEntries = new WeakMap<AttrTable, ReadonlyArray<[string, AttrSpec<unknown>]>>();
+/** An op's attribute table as entries, listed once per table rather than once per node. */
+function entriesOf(table: AttrTable): ReadonlyArray<[string, AttrSpec<unknown>]> {
+  let entries = tableEntries.get(table);
+  if (!entries) { entries = Object.entries(table); tableEntries.set(table, entries); }
+  return entries;
+}
+
 /** Fills defaults, checks required attributes and enum values against the op's table. */
 export function resolveAttributes(op: OpDefinition, given: Attrs, nodeName: string): Attrs {
   const out: Attrs = {};
-  for (const [key, spec] of Object.entries(op.attributes)) {
+  for (const [key, spec] of entriesOf(op.attributes)) {
     let v = given[key];
     if (v === undefined) {
       if (!('default' in spec)) {

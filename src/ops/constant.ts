@@ -17,7 +17,7 @@ export const Constant = defineOp({
   infer: (_i, attrs, ctx) => {
     const v = attrs.value;
     check(v.getElementType() === attrs.elementType, ctx, `value is ${v.getElementType()}, attribute says ${attrs.elementType}`);
-    check(shapeSize(attrs.shape) === v.getSize(), ctx, `value has ${v.getSize()} elements, shape [${attrs.shape}] needs ${shapeSize(attrs.shape)}`);
+    check(shapeSize(attrs.shape) === v.getSize(), ctx, () => `value has ${v.getSize()} elements, shape [${attrs.shape}] needs ${shapeSize(attrs.shape)}`);
     return [{ type: attrs.elementType, shape: new PartialShape(attrs.shape) }];
   },
   // A constant's value may be shared with a reshaped view; hand out one with the declared shape.

@@ -33,7 +33,7 @@ function gatherShape(data: InputInfo, indices: InputInfo, axisInfo: InputInfo, b
   const batch: Dimension[] = [];
   for (let i = 0; i < bd; i++) {
     const m = dd[i]!.merge(id[i]!);
-    check(m, ctx, `batch dim ${i} differs: data ${ds.toString()} vs indices ${is.toString()}`);
+    check(m, ctx, () => `batch dim ${i} differs: data ${ds.toString()} vs indices ${is.toString()}`);
     batch.push(m);
   }
   return new PartialShape([...batch, ...dd.slice(bd, axis), ...id.slice(bd), ...dd.slice(axis + 1)]);

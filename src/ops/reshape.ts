@@ -12,11 +12,11 @@ import { knownIntegers, makeNode, type NodeInput } from './util/shape.js';
  * input dim when special_zero is set, one -1 takes what is left.
  */
 function resolvePattern(input: PartialShape, pattern: number[], specialZero: boolean, ctx: OpContext): PartialShape {
-  check(pattern.filter((d) => d === -1).length <= 1, ctx, `target shape [${pattern}] has more than one -1`);
-  check(pattern.every((d) => d >= -1), ctx, `target shape [${pattern}] has a dimension below -1`);
+  check(pattern.filter((d) => d === -1).length <= 1, ctx, () => `target shape [${pattern}] has more than one -1`);
+  check(pattern.every((d) => d >= -1), ctx, () => `target shape [${pattern}] has a dimension below -1`);
   const dims: Dimension[] = pattern.map((d, i) => {
     if (d === 0 && specialZero) {
-      check(!input.isRankStatic() || i < input.rank, ctx, `special_zero copies input dim ${i}, but the input ${input.toString()} has rank ${input.isRankStatic() ? input.rank : '?'}`);
+      check(!input.isRankStatic() || i < input.rank, ctx, () => `special_zero copies input dim ${i}, but the input ${input.toString()} has rank ${input.isRankStatic() ? input.rank : '?'}`);
       return input.isRankStatic() ? input.dim(i) : Dimension.dynamic();
     }
     return d === -1 ? Dimension.dynamic() : new Dimension(d);
@@ -27,10 +27,10 @@ function resolvePattern(input: PartialShape, pattern: number[], specialZero: boo
     const known = dims.reduce((a, d, i) => (i === minus ? a : a * d.min), 1);
     if (minus >= 0) {
       check(known !== 0 ? total % known === 0 : total === 0, ctx,
-        `cannot reshape ${input.toString()} (${total} elements) to [${pattern}]`);
+        () => `cannot reshape ${input.toString()} (${total} elements) to [${pattern}]`);
       dims[minus] = new Dimension(known === 0 ? 0 : total / known);
     } else {
-      check(known === total, ctx, `cannot reshape ${input.toString()} (${total} elements) to [${pattern}] (${known} elements)`);
+      check(known === total, ctx, () => `cannot reshape ${input.toString()} (${total} elements) to [${pattern}] (${known} elements)`);
     }
   }
   return new PartialShape(dims);
@@ -44,7 +44,7 @@ export const Reshape = defineOp({
   valueInputs: [1],
   infer: ([x, target], attrs, ctx) => {
     check(isIntegerType(target!.type), ctx, `target shape must be an integer tensor, got ${target!.type}`);
-    check(!target!.shape.isRankStatic() || target!.shape.rank <= 1, ctx, `target shape must be 1-D, got ${target!.shape.toString()}`);
+    check(!target!.shape.isRankStatic() || target!.shape.rank <= 1, ctx, () => `target shape must be 1-D, got ${target!.shape.toString()}`);
     const pattern = knownIntegers(target);
     if (pattern) return [{ type: x!.type, shape: resolvePattern(x!.shape, pattern, attrs.specialZero, ctx) }];
     const len = target!.shape.isStatic() ? target!.shape.toShape()[0] ?? 1 : undefined;

@@ -10,7 +10,7 @@ import { checkRankAtMost, knownIntegers, makeNode, type NodeInput } from './util
 /** The permutation to apply: `order` checked against `rank`, or the reversal when empty. */
 function resolveOrder(order: readonly number[], rank: number, ctx: OpContext): number[] {
   if (order.length === 0) return Array.from({ length: rank }, (_, i) => rank - 1 - i);
-  check(order.length === rank, ctx, `input_order [${order}] has ${order.length} entries, expected ${rank} (the data rank)`);
+  check(order.length === rank, ctx, () => `input_order [${order}] has ${order.length} entries, expected ${rank} (the data rank)`);
   const seen = new Set(order);
   check(seen.size === rank && order.every((a) => Number.isInteger(a) && a >= 0 && a < rank), ctx,
     `input_order [${order}] is not a permutation of 0..${rank - 1}`);

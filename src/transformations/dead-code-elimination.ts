@@ -19,7 +19,7 @@ export function eliminateDeadCode(model: Model): number {
     for (const o of n.outputs) {
       for (const input of [...o.targets]) {
         if (live.has(input.node)) continue;
-        o.targets.delete(input);
+        input.detach();
         dead.add(input.node);
       }
     }

@@ -119,9 +119,8 @@ export function detachIfDead(n: Node): void {
     const node = stack.pop()!;
     if (KEEP_ALIVE.has(node.type) || node.outputs.some((o) => o.targets.size > 0)) continue;
     for (const input of node.inputs) {
-      const src = input.getSourceOutput();
-      src.targets.delete(input);
-      stack.push(src.node);
+      input.detach();
+      stack.push(input.getSourceOutput().node);
     }
   }
 }

@@ -1,6 +1,7 @@
 // The common compile-time pipeline every plugin runs before lowering: constant folding, shape-op
 // cleanup, pattern fusions and dead code elimination, repeated until nothing changes.
 import type { Model } from '../core/model.js';
+import { currentEdgeEpoch } from '../core/node.js';
 import { foldConstants, type ConstantFoldingOptions } from './constant-folding.js';
 import { eliminateDeadCode } from './dead-code-elimination.js';
 import { fuseAttention } from './attention-fusion.js';
@@ -55,9 +56,16 @@ const emptyStats = (): TransformationStats => ({
 export function commonTransformations(model: Model, options: TransformationOptions = {}): TransformationStats {
   const stats = emptyStats();
   const off = new Set(options.disable ?? []);
+  // The edge epoch at which each pass last ran without touching the graph. A pass is a function of
+  // the graph, so while the epoch stays there a rerun would find nothing again: the fixed point's
+  // last round then reruns only the passes that ran before the last change.
+  const idleAt = new Map<PassName, number>();
   const run = (name: PassName, pass: () => number): number => {
     if (off.has(name)) return 0;
+    const before = currentEdgeEpoch();
+    if (idleAt.get(name) === before) return 0;
     const n = pass();
+    if (currentEdgeEpoch() === before) idleAt.set(name, before);
     stats[name] += n;
     return n;
   };

@@ -63,8 +63,8 @@ export function convWindow(attrs: ConvWindow, n: number, ctx: OpContext): ConvWi
     padsEnd: spatialList('pads_end', attrs.padsEnd, n, 0, ctx),
     autoPad: attrs.autoPad,
   };
-  check(w.strides.every((s) => s > 0), ctx, `strides [${w.strides}] must be positive`);
-  check(w.dilations.every((s) => s > 0), ctx, `dilations [${w.dilations}] must be positive`);
+  check(w.strides.every((s) => s > 0), ctx, () => `strides [${w.strides}] must be positive`);
+  check(w.dilations.every((s) => s > 0), ctx, () => `dilations [${w.dilations}] must be positive`);
   return w;
 }
 

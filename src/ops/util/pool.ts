@@ -28,7 +28,7 @@ export interface PoolWindow {
 
 export function poolWindow(a: PoolAttrs, ctx: OpContext): PoolWindow {
   const n = a.kernel.length;
-  check(n >= 1 && n <= 3, ctx, `kernel [${a.kernel}] must have 1 to 3 spatial sizes`);
+  check(n >= 1 && n <= 3, ctx, () => `kernel [${a.kernel}] must have 1 to 3 spatial sizes`);
   const w: PoolWindow = {
     kernel: [...a.kernel],
     strides: spatialList('strides', a.strides, n, 1, ctx),
@@ -38,9 +38,9 @@ export function poolWindow(a: PoolAttrs, ctx: OpContext): PoolWindow {
     roundingType: a.roundingType,
     autoPad: a.autoPad,
   };
-  check(w.kernel.every((k) => k > 0), ctx, `kernel [${w.kernel}] must be positive`);
-  check(w.strides.every((s) => s > 0), ctx, `strides [${w.strides}] must be positive`);
-  check(w.dilations.every((s) => s > 0), ctx, `dilations [${w.dilations}] must be positive`);
+  check(w.kernel.every((k) => k > 0), ctx, () => `kernel [${w.kernel}] must be positive`);
+  check(w.strides.every((s) => s > 0), ctx, () => `strides [${w.strides}] must be positive`);
+  check(w.dilations.every((s) => s > 0), ctx, () => `dilations [${w.dilations}] must be positive`);
   return w;
 }
 
@@ -49,8 +49,8 @@ export function inferPool(x: InputInfo, a: PoolAttrs, ctx: OpContext): PartialSh
   const w = poolWindow(a, ctx);
   const n = w.kernel.length;
   if (!x.shape.isRankStatic()) return PartialShape.dynamic(n + 2);
-  check(x.shape.rank >= 3 && x.shape.rank <= 5, ctx, `data must be a 3D, 4D or 5D tensor, got ${x.shape.toString()}`);
-  check(x.shape.rank === n + 2, ctx, `kernel [${w.kernel}] has ${n} sizes; data ${x.shape.toString()} has ${x.shape.rank - 2} spatial axes`);
+  check(x.shape.rank >= 3 && x.shape.rank <= 5, ctx, () => `data must be a 3D, 4D or 5D tensor, got ${x.shape.toString()}`);
+  check(x.shape.rank === n + 2, ctx, () => `kernel [${w.kernel}] has ${n} sizes; data ${x.shape.toString()} has ${x.shape.rank - 2} spatial axes`);
   const d = x.shape.getDimensions();
   const spatial = d.slice(2).map((dim, i) => windowOutDim(dim, new Dimension(w.kernel[i]!), w.strides[i]!, w.dilations[i]!,
     w.padsBegin[i]!, w.padsEnd[i]!, w.autoPad, w.roundingType, ctx, i));

@@ -34,7 +34,7 @@ export function normalizeAxis(axis: number, rank: number, ctx: OpContext): numbe
 
 export function normalizeAxes(axes: readonly number[], rank: number, ctx: OpContext): number[] {
   const out = axes.map((a) => normalizeAxis(a, rank, ctx));
-  check(new Set(out).size === out.length, ctx, `axes [${axes.join(',')}] repeat an axis`);
+  check(new Set(out).size === out.length, ctx, () => `axes [${axes.join(',')}] repeat an axis`);
   return out;
 }
 
@@ -51,7 +51,7 @@ export const dynamicShape = (rank?: number): PartialShape => PartialShape.dynami
 
 /** Checks the scalar/1-D nature of a shape-carrying input (axes, target shapes). */
 export function checkRankAtMost(info: InputInfo, max: number, ctx: OpContext, what: string): void {
-  if (info.shape.isRankStatic()) check(info.shape.rank <= max, ctx, `${what} must have rank ≤ ${max}, got ${info.shape.toString()}`);
+  if (info.shape.isRankStatic()) check(info.shape.rank <= max, ctx, () => `${what} must have rank ≤ ${max}, got ${info.shape.toString()}`);
 }
 
 /** Static shape of a tensor as a PartialShape. */
