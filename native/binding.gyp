@@ -9,6 +9,7 @@
         "src/eltwise.cc",
         "src/matmul.cc",
         "src/plan.cc",
+        "src/plan-cache.cc",
         "src/plan-build.cc",
         "src/pooling.cc",
         "src/softmax.cc"

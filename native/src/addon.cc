@@ -2,6 +2,7 @@
 // Node worker threads may each load the addon: cached entries own scratch buffers, so every thread
 // keeps its own cache and stream instead of sharing unguarded ones.
 #include "common.h"
+#include "plan-cache.h"
 
 #include <omp.h>
 
@@ -152,6 +153,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerSoftmax(env, exports);
   registerBinary(env, exports);
   registerPlan(env, exports);
+  registerPlanCache(env, exports);
   return exports;
 }
 

@@ -1,6 +1,7 @@
 // Turning a plan description into primitives: layouts are chosen here, step by step, and a reorder
 // appears only where a step cannot read the layout its producer wrote.
 #include "plan.h"
+#include "plan-cache.h"
 
 
 #include <algorithm>
@@ -207,9 +208,15 @@ class Builder {
     Slot& s = slot(id);
     if (s.kind != SlotKind::Const) throw StepError{"weights slot " + std::to_string(id) + " must be a constant", true};
     touch(id);
+    if (memory stored = storedPacking(p_, id, want)) return stored;
+    if (!s.constData) throw StepError{"weights slot " + std::to_string(id) + " was cached packed for another layout", false};
     // Already in the wanted layout (row-major GEMM weights): read the caller's buffer in place,
     // which the TypeScript side keeps alive as long as the plan. No second copy of the weights.
-    if (want == userMd) return memory(userMd, cpuEngine(), const_cast<float*>(s.constData));
+    if (want == userMd) {
+      memory inPlace(userMd, cpuEngine(), const_cast<float*>(s.constData));
+      notePacking(p_, id, want, inPlace, true);
+      return inPlace;
+    }
     memory out(want, cpuEngine());
     memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
     dnnl::reorder::primitive_desc pd;
@@ -223,6 +230,7 @@ class Builder {
       dnnl::reorder(pd).execute(cpuStream(), user, out);
       cpuStream().wait();
     });
+    notePacking(p_, id, want, out, false);
     return out;
   }
 
@@ -844,7 +852,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
       s.md = plainDesc(s.dims);
       s.known = true;
     }
-    if (s.kind == SlotKind::Const) s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
+    if (s.kind == SlotKind::Const && !flag(o, "packedOnly")) s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
     plan.slots.push_back(s);
   }
   auto steps = desc.Get("steps").As<Napi::Array>();
@@ -890,6 +898,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
     Slot& s = plan.slots[i];
     if (s.kind == SlotKind::Const && readAtRun[i]) {
       s.constMem = memory(s.md, cpuEngine());
+      if (!s.constData) throw Napi::Error::New(env, "constant slot " + std::to_string(i) + " was cached packed only, but a step reads it");
       std::memcpy(s.constMem.get_data_handle(), s.constData, s.md.get_size());
     }
     s.constData = nullptr;

@@ -32,7 +32,9 @@ struct Slot {
   size_t offset = 0;
   int first = INT_MAX, last = -1;
   memory constMem;  // Const slots own their (copied) data
-  const float* constData = nullptr;  // valid only while the plan is being built
+  // Valid only while the plan is being built; null for a constant a cache import brought only in
+  // packed form (plan-cache.h), which no step may read any other way.
+  const float* constData = nullptr;
 };
 
 struct PlanOp {
@@ -44,12 +46,16 @@ struct PlanOp {
   std::vector<std::pair<int, memory::desc>> views;
 };
 
+struct PackedWeights;  // plan-cache.h
+
 struct Plan {
   // A deque: builders hold references to slots while scratch slots are appended.
   std::deque<Slot> slots;
   std::vector<PlanOp> ops;
   std::vector<std::string> stepKinds;  // per step, the kernel that runs it (for profiling)
   size_t stepCount = 0;
+  // Weights packed by this build, and packed weights a model-cache import handed over.
+  std::shared_ptr<PackedWeights> packing;
 };
 
 // Builds the plan from its JavaScript description; throws a JS Error naming the failing step

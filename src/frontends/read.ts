@@ -8,6 +8,8 @@ import { looksLikeOnnx, readOnnx } from './onnx/index.js';
 /** Reads a model file, choosing the frontend by extension; the IR's weights default to `<name>.bin`. */
 export interface ReadOptions {
   onProgress?: (done: number, total: number) => void;
+  /** Collects the path of every ONNX external data file the model reads. */
+  externalFiles?: Set<string>;
 }
 
 export function readModelFile(modelPath: string, weightsPath?: string, options: ReadOptions = {}): Model {

@@ -1,5 +1,6 @@
 import type { Model } from '../core/model.js';
 import type { Tensor } from '../core/tensor.js';
+import type { Json } from './graph-codec.js';
 
 export type PropertyValue = string | number | boolean | string[] | Record<string, unknown>;
 export type Properties = Record<string, PropertyValue>;
@@ -63,9 +64,34 @@ export interface Plugin {
   version(): { buildNumber: string; description: string };
   /**
    * The device's own serialized form of an executable (plan, prepacked weights). Returning
-   * undefined, or not having this, makes the runtime store the transformed model as IR instead.
+   * undefined, or not having this, makes the runtime store the device's model graph instead and
+   * compile it again on import.
    */
-  exportExecutable?(exe: Executable): Uint8Array | undefined;
-  /** Rebuilds an executable from `exportExecutable`'s bytes; `config` is the compile config. */
-  importExecutable?(bytes: Uint8Array, config: Properties): Executable;
+  exportExecutable?(exe: Executable): ExportedExecutable | undefined;
+  /**
+   * Rebuilds an executable from what `exportExecutable` gave; `config` is the compile config.
+   * The buffers may view a mapped cache file: keep them, never copy what can be read in place.
+   */
+  importExecutable?(exported: ExportedExecutable, config: Properties): Executable;
+  /**
+   * What, besides the model and the config, a compiled model of this device depends on (CPU: the
+   * oneDNN version and ISA, the threads per stream): part of the model cache's key.
+   */
+  cacheKey?(config: Properties): string;
+  /** The whole file as bytes without reading them up front (CPU: mmap through its addon). */
+  mapFile?(path: string): Uint8Array;
+  /**
+   * A checksum of blob buffers faster than zlib's crc32, as `<kind>:<hex>` (CPU: CRC-32C on every
+   * core through its addon); a cache hit verifies every byte it maps, so this bounds its speed.
+   */
+  checksum?(parts: readonly Uint8Array[]): string;
+}
+
+/**
+ * A device's serialized executable: JSON metadata and byte buffers (weights, packed weights),
+ * which the runtime stores 64-byte aligned and hands back as views of the blob.
+ */
+export interface ExportedExecutable {
+  meta: Json;
+  buffers: Uint8Array[];
 }

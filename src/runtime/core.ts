@@ -55,7 +55,10 @@ export class Core {
     const read = (): Model => (model instanceof Model ? model : this.readModelSync(model));
     if (typeof cacheDir !== 'string') throw new InputError(`CACHE_DIR must be a folder path, got ${String(cacheDir)}`);
     if (cacheDir !== '') {
-      const built = compileWithCache(cacheDir, model, read, plugin, merged);
+      // A model file's external data files are recorded, so that the cache notices when they change.
+      const readFile = (externalFiles: Set<string>): Model =>
+        (typeof model === 'string' && !model.trimStart().startsWith('<') ? readModelFile(model, undefined, { externalFiles }) : read());
+      const built = compileWithCache(cacheDir, model, readFile, plugin, merged);
       return new CompiledModel(built.model, built.executable, plugin, { config: merged, loadedFromCache: built.loadedFromCache });
     }
     const source = read();

@@ -1,19 +1,29 @@
 // Compiled-model blobs: what CompiledModel.exportModelSync writes, Core.importModel reads, and
-// CACHE_DIR keeps. A blob is a magic line, a JSON header (device, config, versions, section sizes,
-// checksum) and sections: either the plugin's own export, or the device's transformed model as IR,
-// recompiled with PRETRANSFORMED_KEY so the plugin skips its transformations.
+// CACHE_DIR keeps. A blob is a magic line, the header's length and crc32, a JSON header (device,
+// config, versions, the plugin's metadata, buffer offsets, a checksum) and the buffers, each
+// 64-byte aligned so that the plugin can view weights in place. The content is either the
+// plugin's own export (CPU: its plans, with packed weights) or the device's model graph,
+// compiled again with PRETRANSFORMED_KEY so the plugin skips its transformations.
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { InputError, ModelFormatError } from '../core/errors.js';
-import type { Model } from '../core/model.js';
-import { readIR, writeIR } from '../frontends/ir/index.js';
+import { Model } from '../core/model.js';
 import { VERSION } from '../plugins/common.js';
+import { BufferTable, decodeGraph, encodeGraph, type BufferSink, type Json } from '../plugins/graph-codec.js';
 import { PRETRANSFORMED_KEY, type Executable, type Plugin, type Properties, type PropertyValue } from '../plugins/plugin.js';
 
 const MAGIC = Buffer.from('TSVINO-COMPILED-MODEL\n', 'latin1');
-const FORMAT = 1;
+const FORMAT = 2;
+/** Buffer alignment in the blob: oneDNN's preferred alignment, and a multiple of every element size. */
+const ALIGN = 64;
+const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+/** Magic, header length, header crc32. */
+const PREFIX = MAGIC.byteLength + 8;
+
+/** A file a cached model was read from: absolute path, size and modification time. */
+type FileStamp = [string, number, number];
 
 interface BlobHeader {
   format: number;
@@ -21,11 +31,22 @@ interface BlobHeader {
   device: string;
   pluginVersion: string;
   config: Properties;
-  /** 'plugin': one section from plugin.exportExecutable; 'ir': IR xml and bin. */
-  kind: 'plugin' | 'ir';
-  sections: number[];
-  /** `crc32:<hex>` (or `sha256:<hex>` on a Node without zlib.crc32), over the sections. */
+  /** 'plugin': the plugin's export; 'graph': the device's model graph. */
+  kind: 'plugin' | 'graph';
+  meta: Json;
+  /** [offset from the first buffer's start, length] of each buffer. */
+  buffers: Array<[number, number]>;
+  /** `crc32:<hex>` (or `sha256:<hex>` on a Node without zlib.crc32), over the buffers. */
   checksum: string;
+  /** CACHE_DIR blobs: the cache key, and the files the model was read from as they were then. */
+  key?: string;
+  sources?: FileStamp[];
+}
+
+/** A blob before it is written: its header and buffers, laid out by `layout`. */
+interface Blob {
+  header: BlobHeader;
+  buffers: Uint8Array[];
 }
 
 const sha256 = (...parts: Uint8Array[]): string => {
@@ -34,26 +55,111 @@ const sha256 = (...parts: Uint8Array[]): string => {
   return h.digest('hex');
 };
 
-/** A fast corruption check (crc32 runs at several GB/s); the cache key itself is a sha256. */
-function checksum(parts: Uint8Array[], kind = typeof zlib.crc32 === 'function' ? 'crc32' : 'sha256'): string {
-  if (kind === 'crc32') return `crc32:${parts.reduce((c, p) => zlib.crc32(p, c), 0).toString(16)}`;
+/**
+ * A corruption check over the buffers: the plugin's own when it has one (CPU: CRC-32C on every
+ * core), else zlib's crc32 (or sha256 on a Node without it). The cache key itself is a sha256.
+ */
+function checksum(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): string {
+  if (kind !== 'crc32' && kind !== 'sha256') {
+    const own = plugin.checksum?.(parts);
+    if (own && (kind === undefined || own.startsWith(`${kind}:`))) return own;
+    if (kind !== undefined) throw new ModelFormatError(`compiled model has a ${kind} checksum, which device ${plugin.name} here cannot verify`);
+  }
+  if (kind !== 'sha256' && typeof zlib.crc32 === 'function') return `crc32:${parts.reduce((c, p) => zlib.crc32(p, c), 0).toString(16)}`;
   return `sha256:${sha256(...parts)}`;
 }
 
 /** Serializes a compiled model; `config` is the config it was compiled with. */
 export function exportExecutable(plugin: Plugin, exe: Executable, config: Properties): Buffer {
+  return concatBlob(blobOf(plugin, exe, config));
+}
+
+function blobOf(plugin: Plugin, exe: Executable, config: Properties, extra: Pick<BlobHeader, 'key' | 'sources'> = {}): Blob {
   const own = plugin.exportExecutable?.(exe);
-  if (own) return encodeBlob(plugin, config, 'plugin', [own]);
-  const ir = writeIR(exe.model, { compressToFp16: false });
-  return encodeBlob(plugin, config, 'ir', [Buffer.from(ir.xml, 'utf8'), ir.bin]);
+  let meta: Json;
+  let buffers: Uint8Array[];
+  if (own) {
+    ({ meta, buffers } = own);
+  } else {
+    const table = new BufferTable();
+    meta = encodeGraph(exe.model, table).graph;
+    buffers = table.buffers;
+  }
+  const offsets: Array<[number, number]> = [];
+  let at = 0;
+  for (const b of buffers) {
+    offsets.push([at, b.byteLength]);
+    at = align(at + b.byteLength);
+  }
+  const header: BlobHeader = {
+    format: FORMAT, tsvinoVersion: VERSION, device: plugin.name, pluginVersion: plugin.version().buildNumber,
+    config, kind: own ? 'plugin' : 'graph', meta, buffers: offsets, checksum: checksum(buffers, plugin), ...extra,
+  };
+  return { header, buffers };
+}
+
+/** The blob's bytes in order: the prefix and header padded to ALIGN, then each buffer padded to ALIGN. */
+function* blobChunks({ header, buffers }: Blob): Generator<Uint8Array> {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(align(PREFIX + json.byteLength));
+  MAGIC.copy(prefix);
+  prefix.writeUInt32LE(json.byteLength, MAGIC.byteLength);
+  prefix.writeUInt32LE(zlib.crc32 ? zlib.crc32(json) : 0, MAGIC.byteLength + 4);
+  json.copy(prefix, PREFIX);
+  yield prefix;
+  const zeros = new Uint8Array(ALIGN);
+  for (let i = 0; i < buffers.length; i++) {
+    if (i > 0) {
+      const [prevAt, prevLength] = header.buffers[i - 1]!;
+      const pad = header.buffers[i]![0] - prevAt - prevLength;
+      if (pad > 0) yield zeros.subarray(0, pad);
+    }
+    yield buffers[i]!;
+  }
+}
+
+function concatBlob(blob: Blob): Buffer {
+  return Buffer.concat([...blobChunks(blob)]);
 }
 
 /**
  * Rebuilds an executable from `exportExecutable`'s bytes. `config` entries override the blob's.
- * Bad bytes are a ModelFormatError; a blob made for another device an InputError.
+ * Bad bytes are a ModelFormatError; a blob made for another device an InputError. The bytes are
+ * copied first, since the executable keeps views of them and the caller may reuse its buffer.
  */
 export function importExecutable(plugin: Plugin, blob: Uint8Array, config: Properties): { executable: Executable; config: Properties } {
-  const { header, sections } = decodeBlob(blob);
+  return importDecoded(plugin, decodeBlob(Buffer.from(blob), plugin), config);
+}
+
+function importDecoded(plugin: Plugin, { header, buffers }: Blob, config: Properties): { executable: Executable; config: Properties } {
+  const merged = { ...header.config, ...config };
+  if (header.kind === 'plugin') {
+    if (!plugin.importExecutable) throw new ModelFormatError(`device ${plugin.name} cannot import its own compiled-model format`);
+    return { executable: plugin.importExecutable({ meta: header.meta, buffers }, merged), config: merged };
+  }
+  const { model } = decodeGraph(header.meta, { buffers });
+  return { executable: plugin.compile(model, { ...merged, [PRETRANSFORMED_KEY]: true }), config: merged };
+}
+
+/** Checks a blob for `plugin` (magic, header checksum, device and versions, sizes, data checksum) and views its buffers. */
+function decodeBlob(bytes: Uint8Array, plugin: Plugin): Blob {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.byteLength < PREFIX || !view.subarray(0, MAGIC.byteLength).equals(MAGIC)) {
+    throw new ModelFormatError('not a tsvino compiled model (bad magic bytes); export one with CompiledModel.exportModelSync()');
+  }
+  const jsonEnd = PREFIX + view.readUInt32LE(MAGIC.byteLength);
+  if (jsonEnd > view.byteLength) throw new ModelFormatError('compiled model is truncated (header)');
+  const json = view.subarray(PREFIX, jsonEnd);
+  if (zlib.crc32 && zlib.crc32(json) !== view.readUInt32LE(MAGIC.byteLength + 4)) {
+    throw new ModelFormatError('compiled model is corrupt (header checksum mismatch)');
+  }
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(json.toString('utf8'));
+  } catch (e) {
+    throw new ModelFormatError(`compiled model header is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const header = checkHeader(parsed);
   if (header.device !== plugin.name) {
     throw new InputError(`the compiled model was exported from device ${header.device}; it cannot be imported to ${plugin.name}`);
   }
@@ -61,74 +167,45 @@ export function importExecutable(plugin: Plugin, blob: Uint8Array, config: Prope
   if (header.tsvinoVersion !== VERSION || header.pluginVersion !== pluginVersion) {
     throw new ModelFormatError(`the compiled model was exported by tsvino ${header.tsvinoVersion} (${header.device} ${header.pluginVersion}); this is tsvino ${VERSION} (${plugin.name} ${pluginVersion})`);
   }
-  const merged = { ...header.config, ...config };
-  if (header.kind === 'plugin') {
-    if (!plugin.importExecutable) throw new ModelFormatError(`device ${plugin.name} cannot import its own compiled-model format`);
-    return { executable: plugin.importExecutable(sections[0]!, merged), config: merged };
-  }
-  const model = readIR(sections[0]!, sections[1]!);
-  return { executable: plugin.compile(model, { ...merged, [PRETRANSFORMED_KEY]: true }), config: merged };
-}
-
-function encodeBlob(plugin: Plugin, config: Properties, kind: BlobHeader['kind'], sections: Uint8Array[]): Buffer {
-  const header: BlobHeader = {
-    format: FORMAT, tsvinoVersion: VERSION, device: plugin.name, pluginVersion: plugin.version().buildNumber,
-    config, kind, sections: sections.map((s) => s.byteLength), checksum: checksum(sections),
-  };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(json.byteLength);
-  return Buffer.concat([MAGIC, length, json, ...sections]);
-}
-
-function decodeBlob(blob: Uint8Array): { header: BlobHeader; sections: Uint8Array[] } {
-  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-  if (bytes.byteLength < MAGIC.byteLength + 4 || !bytes.subarray(0, MAGIC.byteLength).equals(MAGIC)) {
-    throw new ModelFormatError('not a tsvino compiled model (bad magic bytes); export one with CompiledModel.exportModelSync()');
-  }
-  const jsonStart = MAGIC.byteLength + 4;
-  const jsonEnd = jsonStart + bytes.readUInt32LE(MAGIC.byteLength);
-  if (jsonEnd > bytes.byteLength) throw new ModelFormatError('compiled model is truncated (header)');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.subarray(jsonStart, jsonEnd).toString('utf8'));
-  } catch (e) {
-    throw new ModelFormatError(`compiled model header is not valid JSON: ${(e as Error).message}`, { cause: e });
-  }
-  const header = checkHeader(parsed);
-  const sections: Uint8Array[] = [];
-  let at = jsonEnd;
-  for (const size of header.sections) {
-    if (at + size > bytes.byteLength) throw new ModelFormatError('compiled model is truncated (data)');
-    sections.push(new Uint8Array(bytes.buffer, bytes.byteOffset + at, size));
-    at += size;
-  }
-  if (at !== bytes.byteLength) throw new ModelFormatError(`compiled model has ${bytes.byteLength - at} unexpected trailing bytes`);
+  const start = align(jsonEnd);
+  const buffers = header.buffers.map(([offset, length]) => {
+    if (start + offset + length > view.byteLength) throw new ModelFormatError('compiled model is truncated (data)');
+    return new Uint8Array(view.buffer, view.byteOffset + start + offset, length);
+  });
+  const last = header.buffers[header.buffers.length - 1];
+  const end = last ? start + last[0] + last[1] : Math.min(start, view.byteLength);
+  if (end !== view.byteLength) throw new ModelFormatError(`compiled model has ${view.byteLength - end} unexpected trailing bytes`);
   const [kind] = header.checksum.split(':');
-  if ((kind !== 'crc32' && kind !== 'sha256') || checksum(sections, kind) !== header.checksum) {
+  if (checksum(buffers, plugin, kind) !== header.checksum) {
     throw new ModelFormatError('compiled model is corrupt (checksum mismatch)');
   }
-  return { header, sections };
+  return { header, buffers };
 }
 
-function checkHeader(v: unknown): BlobHeader {
+function checkHeader(v: Json): BlobHeader {
   const bad = (what: string): never => { throw new ModelFormatError(`compiled model header: ${what}`); };
-  if (typeof v !== 'object' || v === null) return bad('not an object');
-  const get = (k: string): unknown => (k in v ? Reflect.get(v, k) : undefined);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('not an object');
+  const get = (k: string): Json | undefined => v[k];
   const str = (k: string): string => { const x = get(k); return typeof x === 'string' ? x : bad(`"${k}" is missing`); };
   if (get('format') !== FORMAT) bad(`format ${String(get('format'))} is not ${FORMAT}`);
   const kind = get('kind');
-  if (kind !== 'plugin' && kind !== 'ir') return bad(`unknown kind ${String(kind)}`);
-  const sections = get('sections');
-  if (!Array.isArray(sections) || !sections.every((s): s is number => Number.isInteger(s) && s >= 0)) return bad('"sections" is not a list of sizes');
-  if (sections.length !== (kind === 'ir' ? 2 : 1)) bad(`${kind} blob needs ${kind === 'ir' ? 2 : 1} sections, has ${sections.length}`);
+  if (kind !== 'plugin' && kind !== 'graph') return bad(`unknown kind ${String(kind)}`);
+  const isRange = (r: unknown): r is [number, number] =>
+    Array.isArray(r) && r.length === 2 && r.every((x) => Number.isInteger(x) && x >= 0) && r[0] % ALIGN === 0;
+  const buffers = get('buffers');
+  if (!Array.isArray(buffers) || !buffers.every(isRange)) return bad('"buffers" is not a list of aligned [offset, length]');
   const config = get('config');
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return bad('"config" is not an object');
   const props: Properties = {};
   for (const [k, value] of Object.entries(config)) props[k] = checkValue(value) ?? bad(`config "${k}" has an unsupported value`);
+  const sources = get('sources');
+  const isStamp = (s: unknown): s is FileStamp => Array.isArray(s) && s.length === 3 && typeof s[0] === 'string' && typeof s[1] === 'number' && typeof s[2] === 'number';
+  if (sources !== undefined && !(Array.isArray(sources) && sources.every(isStamp))) bad('"sources" is not a list of [path, size, mtime]');
+  const key = get('key');
   return {
     format: FORMAT, tsvinoVersion: str('tsvinoVersion'), device: str('device'), pluginVersion: str('pluginVersion'),
-    config: props, kind, sections, checksum: str('checksum'),
+    config: props, kind, meta: get('meta') ?? null, buffers, checksum: str('checksum'),
+    ...(typeof key === 'string' ? { key } : {}), ...(Array.isArray(sources) ? { sources: sources.filter(isStamp) } : {}),
   };
 }
 
@@ -139,103 +216,143 @@ function checkValue(value: unknown): PropertyValue | undefined {
   return undefined;
 }
 
-/**
- * What identifies a model's content. A path: its file's bytes (an IR's .bin too; for ONNX, the size
- * and time of each external-data file it names). Bytes: the bytes. A Model: its serialized graph
- * and weights, node names included.
- */
-export function modelDigest(source: string | Uint8Array | Model, read: () => Model): { digest: string; model?: Model } {
-  if (typeof source === 'string') {
-    const bytes = readFileSync(source);
-    if (extname(source).toLowerCase() === '.xml') {
-      let bin: Uint8Array = new Uint8Array(0);
-      try { bin = readFileSync(source.slice(0, -4) + '.bin'); } catch { /* an IR without constants has no .bin */ }
-      return { digest: sha256(Buffer.from('ir\0'), bytes, Buffer.from('\0'), bin) };
-    }
-    const external = extname(source).toLowerCase() === '.onnx' ? externalFiles(source, bytes) : [];
-    return { digest: sha256(Buffer.from('file\0'), bytes, Buffer.from(JSON.stringify(external), 'utf8')) };
+/** [absolute path, size, mtime] of a file, or undefined when it is not a readable file. */
+function stampOf(path: string): FileStamp | undefined {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? [resolve(path), st.size, st.mtimeMs] : undefined;
+  } catch {
+    return undefined;
   }
-  if (source instanceof Uint8Array) return { digest: sha256(Buffer.from('bytes\0'), source) };
-  const model = read();
-  const ir = writeIR(model, { compressToFp16: false });
-  return { digest: sha256(Buffer.from('model\0'), Buffer.from(ir.xml, 'utf8'), Buffer.from('\0'), ir.bin), model };
 }
 
+const looksLikeXmlText = (s: string): boolean => s.trimStart().startsWith('<');
+
 /**
- * [location, size, mtime] of each ONNX external-data file the model names. A location is stored
- * as the protobuf entry { key: "location", value: <path> }, so one scan for the key finds them.
+ * What identifies a model. A path: the file itself, as OpenVINO keys it: its absolute path, size and
+ * modification time (an IR's .bin too), never its bytes. XML text or bytes: a sha256 of them. A
+ * Model: a sha256 of its graph (node names included) and its weights.
  */
-function externalFiles(path: string, bytes: Buffer): Array<[string, number, number]> {
-  const key = Buffer.from('location');
-  const found = new Set<string>();
-  for (let at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + key.length)) {
-    let p = at + key.length;
-    if (bytes[p] !== 0x12) continue; // field 2 (value), length-delimited
-    let length = 0;
-    for (let shift = 0; p + 1 < bytes.length && shift < 28; shift += 7) {
-      const b = bytes[++p]!;
-      length |= (b & 0x7f) << shift;
-      if (!(b & 0x80)) break;
-    }
-    if (length > 0 && length < 4096 && p + 1 + length <= bytes.length) found.add(bytes.toString('utf8', p + 1, p + 1 + length));
+export function modelIdentity(source: string | Uint8Array | Model): { id: string; files?: FileStamp[] } {
+  if (typeof source === 'string' && !looksLikeXmlText(source)) {
+    const main = stampOf(source);
+    if (!main) throw new InputError(`cannot read model file "${source}"`);
+    const bin = extname(source).toLowerCase() === '.xml' ? stampOf(source.slice(0, -4) + '.bin') : undefined;
+    const files = bin ? [main, bin] : [main];
+    return { id: JSON.stringify(['file', files]), files };
   }
-  const out: Array<[string, number, number]> = [];
-  for (const location of [...found].sort()) {
-    try {
-      const st = statSync(join(dirname(path), location));
-      if (st.isFile()) out.push([location, st.size, st.mtimeMs]);
-    } catch { /* not a file: the reader will say so */ }
-  }
-  return out;
+  if (typeof source === 'string') return { id: `xml:${sha256(Buffer.from(source, 'utf8'))}` };
+  if (source instanceof Uint8Array) return { id: `bytes:${sha256(source)}` };
+  return { id: `model:${modelDigest(source)}` };
 }
 
-/** The blob's file name: model content, device, plugin and tsvino versions, and the config. */
-export function cacheKey(digest: string, plugin: Plugin, config: Properties): string {
+/** A sha256 over the encoded graph and every weight it refers to, each hashed once. */
+export function modelDigest(model: Model): string {
+  const h = createHash('sha256');
+  const seen = new BufferTable();
+  const sink: BufferSink = {
+    add(bytes) {
+      const before = seen.buffers.length;
+      const index = seen.add(bytes);
+      if (index === before) {
+        const length = Buffer.alloc(8);
+        length.writeDoubleLE(bytes.byteLength);
+        h.update(length).update(bytes);
+      }
+      return index;
+    },
+  };
+  const { graph } = encodeGraph(model, sink);
+  return h.update(JSON.stringify(graph)).digest('hex');
+}
+
+/** The blob's file name: the model's identity, device, plugin and tsvino versions, and the config. */
+export function cacheKey(id: string, plugin: Plugin, config: Properties): string {
   const entries = Object.entries(config).filter(([k]) => k !== 'CACHE_DIR').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256(Buffer.from(JSON.stringify([digest, plugin.name, plugin.version().buildNumber, VERSION, entries]), 'utf8'));
+  const device = plugin.cacheKey?.(config) ?? '';
+  return sha256(Buffer.from(JSON.stringify([id, plugin.name, plugin.version().buildNumber, VERSION, entries, device]), 'utf8'));
 }
+
+/** Reads the model; `externalFiles` collects the ONNX external data files it reads. */
+export type ModelReader = (externalFiles: Set<string>) => Model;
 
 /**
  * Compiles through CACHE_DIR: a blob for the same model, device and config is imported instead;
- * otherwise the model is compiled and its blob written. An unreadable or corrupt blob is removed
- * and the model compiled again; a cache that cannot be written is skipped. Never throws for the cache.
+ * otherwise the model is compiled and its blob written. An unreadable, stale or corrupt blob is
+ * removed and the model compiled again; a cache that cannot be written is skipped. Never throws
+ * for the cache.
  */
 export function compileWithCache(
-  dir: string, source: string | Uint8Array | Model, read: () => Model, plugin: Plugin, config: Properties,
+  dir: string, source: string | Uint8Array | Model, read: ModelReader, plugin: Plugin, config: Properties,
 ): { model: Model; executable: Executable; loadedFromCache: boolean } {
-  const { digest, model: hashed } = modelDigest(source, read);
-  const file = join(dir, `${cacheKey(digest, plugin, config)}.blob`);
-  const cached = loadBlob(file, plugin, config);
-  if (cached) return { model: hashed ?? cached.model, executable: cached, loadedFromCache: true };
-  const model = hashed ?? read();
+  let identity: ReturnType<typeof modelIdentity> | undefined;
+  try {
+    identity = modelIdentity(source);
+  } catch {
+    identity = undefined; // a model the cache cannot identify is compiled without it
+  }
+  const key = identity && cacheKey(identity.id, plugin, config);
+  const file = key && join(dir, `${key}.blob`);
+  const cached = file ? loadBlob(file, key, plugin, config) : undefined;
+  if (cached) return { model: source instanceof Model ? source : cached.model, executable: cached, loadedFromCache: true };
+  const externalFiles = new Set<string>();
+  const model = read(externalFiles);
   const executable = plugin.compile(model, config);
-  storeBlob(dir, file, () => exportExecutable(plugin, executable, config));
+  if (file && identity) {
+    const external = [...externalFiles].sort().map(stampOf).filter((s): s is FileStamp => s !== undefined);
+    const sources = identity.files ? [...identity.files, ...external] : undefined;
+    storeBlob(dir, file, () => blobOf(plugin, executable, config, { key, ...(sources ? { sources } : {}) }));
+  }
   return { model, executable, loadedFromCache: false };
 }
 
-function loadBlob(file: string, plugin: Plugin, config: Properties): Executable | undefined {
-  let bytes: Buffer;
+/** Whether every file the blob's model was read from still has the size and time it had then. */
+const sourcesCurrent = (sources: readonly FileStamp[] | undefined): boolean =>
+  (sources ?? []).every(([path, size, mtime]) => { const now = stampOf(path); return now !== undefined && now[1] === size && now[2] === mtime; });
+
+function loadBlob(file: string, key: string, plugin: Plugin, config: Properties): Executable | undefined {
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = mapOrRead(file, plugin);
   } catch {
     return undefined;
   }
   try {
-    return importExecutable(plugin, bytes, config).executable;
+    const blob = decodeBlob(bytes, plugin);
+    if (blob.header.key !== key || !sourcesCurrent(blob.header.sources)) throw new ModelFormatError('stale');
+    return importDecoded(plugin, blob, config).executable;
   } catch {
     rmSync(file, { force: true });
     return undefined;
   }
 }
 
-function storeBlob(dir: string, file: string, blob: () => Buffer): void {
-  // Write then rename, so a concurrent reader never sees half a blob.
+/** The plugin's mapping of the file when it has one (no copy; pages load as they are touched), else its bytes. */
+function mapOrRead(file: string, plugin: Plugin): Uint8Array {
+  if (plugin.mapFile) {
+    try {
+      return plugin.mapFile(file);
+    } catch {
+      // an empty or unmappable file: read it the ordinary way (and fail there if it is missing)
+    }
+  }
+  return readFileSync(file);
+}
+
+function storeBlob(dir: string, file: string, blob: () => Blob): void {
+  // Write then rename, so a concurrent reader never sees half a blob, and a mapped blob's bytes never change.
   const tmp = `${file}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, blob());
+    const chunks = blobChunks(blob());
+    fd = openSync(tmp, 'w');
+    for (const chunk of chunks) writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, file);
   } catch {
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
   }
 }

@@ -17,6 +17,8 @@ export interface OnnxReadOptions {
    * then shifted into alignment inside the buffer instead of copied, so weights live once.
    */
   ownsBytes?: boolean;
+  /** Collects the path of every external data file the model reads. */
+  externalFiles?: Set<string>;
 }
 
 /** Decodes ONNX bytes and translates the graph into a Model of core ops. */
@@ -37,7 +39,8 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   const functions = new Map((proto.functions ?? []).map((f) => [functionKey(domainOf(f.domain), f.name ?? ''), f]));
   const unsupported = findUnsupported(proto.graph, opsets, [], functions);
   if (unsupported.length) throw new UnsupportedOperationError(unsupported);
-  const builder = new GraphBuilder(opsets, { ...(options.path ? { baseDir: dirname(options.path) } : {}), ...(options.ownsBytes ? { alignInPlace: new WeakMap() } : {}) });
+  const builder = new GraphBuilder(opsets, { ...(options.path ? { baseDir: dirname(options.path) } : {}), ...(options.ownsBytes ? { alignInPlace: new WeakMap() } : {}),
+    ...(options.externalFiles ? { read: options.externalFiles } : {}) });
   if (options.onProgress) builder.onProgress = options.onProgress;
   builder.functions = functions;
   const model = builder.build(proto.graph, proto.graph.name || 'onnx_model');

@@ -49,6 +49,8 @@ export interface ExternalDataScope {
   baseDir?: string;
   /** External files already read for this model: big models keep every tensor in one file. */
   files?: Map<string, Uint8Array>;
+  /** Collects the path of every external data file read (the model cache checks their size and time). */
+  read?: Set<string>;
   /**
    * Present when the reader owns the model bytes: raw data that is misaligned for its element
    * type moves back over its own field header (done decoding) instead of being copied. The map
@@ -167,6 +169,7 @@ function readExternal(p: TensorProto, scope: ExternalDataScope, label: string, t
   if (!(offset >= 0) || !(length >= 0) || offset + length > size) {
     throw new ModelFormatError(`tensor "${label}": external data ${location} [${offset}, ${offset + length}) exceeds the file's ${size} bytes`);
   }
+  scope.read?.add(file);
   const files = scope.files ?? new Map<string, Uint8Array>();
   scope.files = files;
   let bytes = files.get(file);

@@ -1,13 +1,14 @@
 import os from 'node:os';
 import type { Model } from '../../core/model.js';
-import { InputError } from '../../core/errors.js';
+import { InputError, ModelFormatError } from '../../core/errors.js';
 import { evaluateModel, planEvaluation, type KernelOverride } from '../../ops/evaluate.js';
-import { PRETRANSFORMED_KEY, type Executable, type Plugin, type ProfilingInfo, type Properties, type RequestState } from '../plugin.js';
+import { PRETRANSFORMED_KEY, type Executable, type ExportedExecutable, type Plugin, type ProfilingInfo, type Properties, type RequestState } from '../plugin.js';
 import { requestProfiles } from '../profiling.js';
 import { supportedNodes, VERSION } from '../common.js';
 import { chainKernels, nativeKernels, typescriptKernels } from './kernels/index.js';
 import { native, nativeUnavailableReason, type NativeAddon } from './native.js';
 import { compilePlan, type CompiledPlan } from './executor.js';
+import { decodeExecutable, encodeExecutable } from './plan-codec.js';
 import { commonTransformations } from '../../transformations/index.js';
 import type { Tensor } from '../../core/tensor.js';
 
@@ -41,21 +42,9 @@ export const cpuPlugin: Plugin = {
   },
   readOnly: ['FULL_DEVICE_NAME', 'SUPPORTED_PROPERTIES', 'OPTIMAL_NUMBER_OF_INFER_REQUESTS', 'AVAILABLE_DEVICES'],
   compile(source: Model, config: Properties): Executable {
-    const hint = String(config['PERFORMANCE_HINT'] ?? 'LATENCY').toUpperCase();
-    if (!PERFORMANCE_HINTS.includes(hint)) {
-      throw new InputError(`PERFORMANCE_HINT "${hint}" is not one of ${PERFORMANCE_HINTS.join(', ')}`);
-    }
+    const { properties, threadsPerStream, profiling } = settingsOf(this.defaults, config);
     noticeNativeUnavailable();
-    // A model from the cache still gets the transformations: they are idempotent and cheap next to planning.
-    const { [PRETRANSFORMED_KEY]: _pretransformed, ...userConfig } = config;
     const model = source.clone();
-    const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
-    const { streams, threadsPerStream } = resolveStreams(userConfig, hint);
-    const profiling = userConfig['ENABLE_PROFILING'] === true;
-    const properties: Properties = {
-      ...this.defaults, ...userConfig, PERFORMANCE_HINT: hint, NUM_STREAMS: streams,
-      INFERENCE_NUM_THREADS: streams * threadsPerStream, OPTIMAL_NUMBER_OF_INFER_REQUESTS: streams,
-    };
     if (!native) {
       const plan = planEvaluation(model);
       const profiles = requestProfiles(plan.order, (node, byOverride) => (byOverride ? 'typescript' : 'reference'));
@@ -66,30 +55,87 @@ export const cpuPlugin: Plugin = {
         ...(profiling ? { profilingInfo: profiles.info } : {}),
       };
     }
-    const addon = native;
-    const plans = new PlanCache(model, { addon, threads: threadsPerStream, jsKernel: override, profiling });
     // A static model is transformed in place and planned once; its results keep their tensor names,
     // so the transformed graph serves as the compiled model's ports without another clone.
-    return {
-      model,
-      properties,
-      run: (inputs, state) => {
-        addon.setNumThreads(threadsPerStream);
-        return plans.get(inputs, state).run(inputs, state);
-      },
-      runAsync: (inputs, state) => {
-        try {
-          return plans.get(inputs, state).runAsync(inputs, state);
-        } catch (e) {
-          return Promise.reject(e);
-        }
-      },
-      ...(profiling ? { profilingInfo: (state: RequestState) => plans.last(state)?.profilingInfo(state) ?? plans.idleProfile() } : {}),
-    };
+    const plans = new PlanCache(model, { addon: native, threads: threadsPerStream, jsKernel: override, profiling });
+    return nativeExecutable(model, plans, properties);
   },
   queryModel: (model) => supportedNodes(model, 'CPU'),
   version: () => ({ buildNumber: VERSION, description: 'tsvino CPU plugin' }),
+  // Without the addon an executable is a graph run by kernels; the runtime stores its graph instead.
+  exportExecutable: (exe) => {
+    const plans = nativePlans.get(exe);
+    return plans && native ? encodeExecutable(plans.model, plans.dynamic, plans.entries(), native) : undefined;
+  },
+  importExecutable(exported: ExportedExecutable, config: Properties): Executable {
+    if (!native) throw new ModelFormatError(`the compiled model holds native CPU plans, and this process has no oneDNN addon (${nativeUnavailableReason ?? 'unknown reason'})`);
+    const { properties, threadsPerStream, profiling } = settingsOf(this.defaults, config);
+    const restored = decodeExecutable(exported, native, threadsPerStream, override, profiling);
+    const plans = new PlanCache(restored.model, { addon: native, threads: threadsPerStream, jsKernel: override, profiling }, restored.plans);
+    return nativeExecutable(restored.model, plans, properties);
+  },
+  // Packed weights follow the ISA, primitives the thread count: a plan is valid only where both agree.
+  cacheKey: (config) => {
+    const { threadsPerStream } = resolveStreams(config, hintOf(config));
+    return JSON.stringify(native ? { onednn: native.version(), isa: native.cpuIsa?.() ?? '', threadsPerStream } : { native: false });
+  },
+  ...fileMapper(native),
 };
+
+/** Cache blobs are mapped and checked through the addon when it can: a hit then copies no byte. */
+function fileMapper(addon: NativeAddon | undefined): Pick<Plugin, 'mapFile' | 'checksum'> {
+  const map = addon?.mapFile?.bind(addon);
+  const sum = addon?.checksum?.bind(addon);
+  return { ...(map ? { mapFile: (path: string) => new Uint8Array(map(path)) } : {}), ...(sum ? { checksum: sum } : {}) };
+}
+
+const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);
+
+function hintOf(config: Properties): string {
+  const hint = String(config['PERFORMANCE_HINT'] ?? 'LATENCY').toUpperCase();
+  if (!PERFORMANCE_HINTS.includes(hint)) throw new InputError(`PERFORMANCE_HINT "${hint}" is not one of ${PERFORMANCE_HINTS.join(', ')}`);
+  return hint;
+}
+
+/** The effective properties of a compile, and what planning needs of them. */
+function settingsOf(defaults: Properties, config: Properties): { properties: Properties; threadsPerStream: number; profiling: boolean } {
+  const hint = hintOf(config);
+  // A model from the cache still gets the transformations: they are idempotent and cheap next to planning.
+  const { [PRETRANSFORMED_KEY]: _pretransformed, ...userConfig } = config;
+  const { streams, threadsPerStream } = resolveStreams(userConfig, hint);
+  const properties: Properties = {
+    ...defaults, ...userConfig, PERFORMANCE_HINT: hint, NUM_STREAMS: streams,
+    INFERENCE_NUM_THREADS: streams * threadsPerStream, OPTIMAL_NUMBER_OF_INFER_REQUESTS: streams,
+  };
+  return { properties, threadsPerStream, profiling: userConfig['ENABLE_PROFILING'] === true };
+}
+
+/** The plans behind each native executable, for exportExecutable. */
+const nativePlans = new WeakMap<Executable, PlanCache>();
+
+function nativeExecutable(model: Model, plans: PlanCache, properties: Properties): Executable {
+  const addon = plans.addon;
+  const threads = plans.threads;
+  const profiling = properties['ENABLE_PROFILING'] === true;
+  const exe: Executable = {
+    model,
+    properties,
+    run: (inputs, state) => {
+      addon.setNumThreads(threads);
+      return plans.get(inputs, state).run(inputs, state);
+    },
+    runAsync: (inputs, state) => {
+      try {
+        return plans.get(inputs, state).runAsync(inputs, state);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    ...(profiling ? { profilingInfo: (state: RequestState) => plans.last(state)?.profilingInfo(state) ?? plans.idleProfile() } : {}),
+  };
+  nativePlans.set(exe, plans);
+  return exe;
+}
 
 /**
  * Streams: concurrent infer requests, each running its native segments on its own libuv worker
@@ -122,13 +168,20 @@ interface PlanOptions { addon: NativeAddon; threads: number; jsKernel: KernelOve
  */
 class PlanCache {
   private readonly plans = new Map<string, CompiledPlan>();
-  private readonly dynamic: boolean;
+  readonly dynamic: boolean;
   private readonly lastPlan = new WeakMap<RequestState, CompiledPlan>();
 
-  constructor(private readonly model: Model, private readonly options: PlanOptions) {
+  /** `restored`: plans a model-cache import brought, by input-shape key. */
+  constructor(readonly model: Model, private readonly options: PlanOptions, restored?: ReadonlyMap<string, CompiledPlan>) {
     this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
-    if (!this.dynamic) this.plans.set('', this.compile(model));
+    if (restored) restored.forEach((plan, key) => this.plans.set(key, plan));
+    else if (!this.dynamic) this.plans.set('', this.compile(model));
   }
+
+  get addon(): NativeAddon { return this.options.addon; }
+  get threads(): number { return this.options.threads; }
+  /** Every plan built so far, by input-shape key ('' for a static model). */
+  entries(): Array<[string, CompiledPlan]> { return [...this.plans]; }
 
   get(inputs: readonly Tensor[], state?: RequestState): CompiledPlan {
     const key = this.dynamic ? inputs.map((t) => t.getShape().join('x')).join(';') : '';

@@ -6,9 +6,9 @@ import type { EvalContext } from '../../core/op.js';
 import { Tensor, shapeSize } from '../../core/tensor.js';
 import { evaluateModel, evaluateNode, type KernelOverride } from '../../ops/evaluate.js';
 import type { ProfilingInfo, RequestState } from '../plugin.js';
-import { lowerModel, type LoweredModel } from './lowering.js';
+import { lowerModel, type LoweredModel, type ProgramItem, type Value } from './lowering.js';
 import { planArena } from './memory-planner.js';
-import type { NativeAddon, PlanBuildError, PlanContextHandle, PlanHandle } from './native.js';
+import type { NativeAddon, PlanBuildError, PlanContextHandle, PlanDesc, PlanHandle } from './native.js';
 
 /**
  * A model compiled for CPU at one set of static input shapes: a native plan for every node oneDNN
@@ -22,6 +22,57 @@ export interface CompiledPlan {
   profilingInfo(state: RequestState): ProfilingInfo[];
   /** Steps that run natively, JS nodes, and the arena size (for diagnostics and tests). */
   readonly stats: { nativeSteps: number; jsNodes: number; arenaBytes: number; fused: number };
+  /** What the plan was made of, for the model cache to store. */
+  readonly parts: { model: Model; program: PlanProgram; plan: PlanHandle | undefined };
+}
+
+/**
+ * What running a plan needs of its lowering. A plan from the model cache restores this over a
+ * graph that keeps only the nodes JavaScript runs (plan-codec.ts), without lowering again.
+ */
+export interface PlanProgram {
+  desc: PlanDesc;
+  program: ProgramItem[];
+  /** Slots the JS side owns a buffer for: the outputs of JS nodes read natively, and native values JS reads. */
+  externalOf: Map<Output, number>;
+  /** Values as the program ends, for the model's results and JS nodes' inputs. */
+  values: Map<Output, Value>;
+  resultSources: Output[];
+  /** What profiling reports for each node of the planned model, in execution order. */
+  profile: ProfileEntry[];
+  /** How many nodes were fused into another node's step. */
+  fused: number;
+  /** Bytes the native plan reads in place without holding them (stored packed weights): kept as long as the plan. */
+  keepAlive?: readonly Uint8Array[];
+}
+
+/** A node of the planned model as profiling sees it: fused, run by native steps, run in JS, or doing no work per run. */
+export type ProfileEntry = { nodeName: string; nodeType: string }
+  & ({ role: 'fused' } | { role: 'native'; steps: number[] } | { role: 'js'; node: Node } | { role: 'idle' });
+
+/** The profile skeleton of a fresh lowering: native steps win over JS, as each node runs one way. */
+function profileEntries(model: Model, lowered: LoweredModel): ProfileEntry[] {
+  const steps = new Map<Node, number[]>();
+  lowered.stepNodes.forEach((n, k) => { const list = steps.get(n); if (list) list.push(k); else steps.set(n, [k]); });
+  const js = new Set(lowered.program.flatMap((p) => (p.kind === 'js' ? [p.node] : [])));
+  return model.getOrderedOps().map((n): ProfileEntry => {
+    const base = { nodeName: n.friendlyName, nodeType: n.type };
+    if (lowered.fusedInto.has(n)) return { ...base, role: 'fused' };
+    const own = steps.get(n);
+    if (own) return { ...base, role: 'native', steps: own };
+    return js.has(n) ? { ...base, role: 'js', node: n } : { ...base, role: 'idle' };
+  });
+}
+
+const programOf = (model: Model, lowered: LoweredModel): PlanProgram => ({
+  desc: lowered.desc, program: lowered.program, externalOf: lowered.externalOf, values: lowered.values,
+  resultSources: lowered.resultSources, profile: profileEntries(model, lowered), fused: lowered.fusedInto.size,
+});
+
+/** A plan from the model cache: its program restored, its native plan already built from the stored desc. */
+export function restorePlan(model: Model, program: PlanProgram, addon: NativeAddon, plan: PlanHandle | undefined, threads: number,
+  jsKernel: KernelOverride, profiling: boolean): CompiledPlan {
+  return new PlanExecutor(model, program, addon, plan, threads, jsKernel, profiling);
 }
 
 /** Lowering retries: each failed step sends its node to JavaScript; past this, everything does. */
@@ -62,12 +113,15 @@ class PlanExecutor implements CompiledPlan {
   /** Slots JS owns a buffer for that a native step writes: fresh buffers each run. */
   private readonly nativeWritten: Array<[number, number]> = [];
   readonly stats: CompiledPlan['stats'];
+  private readonly lowered: PlanProgram;
 
   constructor(
-    private readonly model: Model, private readonly lowered: LoweredModel, private readonly addon: NativeAddon,
+    private readonly model: Model, source: LoweredModel | PlanProgram, private readonly addon: NativeAddon,
     private readonly plan: PlanHandle | undefined, private readonly threads: number, private readonly jsKernel: KernelOverride,
     private readonly profiling: boolean,
   ) {
+    const lowered = 'stepNodes' in source ? programOf(model, source) : source;
+    this.lowered = lowered;
     if (plan) {
       const infos = addon.planSlots(plan);
       const roots = infos.map((s, i) => ({ i, s })).filter(({ s }) => s.kind === 'arena' && s.base < 0 && s.bytes > 0 && s.last >= 0);
@@ -85,9 +139,11 @@ class PlanExecutor implements CompiledPlan {
       nativeSteps: plan ? lowered.desc.steps.length : 0,
       jsNodes: lowered.program.filter((p) => p.kind === 'js').length,
       arenaBytes: this.arenaBytes,
-      fused: lowered.fusedInto.size,
+      fused: lowered.fused,
     };
   }
+
+  get parts(): CompiledPlan['parts'] { return { model: this.model, program: this.lowered, plan: this.plan }; }
 
   private contextFor(state: RequestState): PlanContextHandle | undefined {
     if (!this.plan) return undefined;
@@ -120,25 +176,21 @@ class PlanExecutor implements CompiledPlan {
 
   /** Native step times go to the node each step was lowered from; nodes fused into a step are OPTIMIZED_OUT. */
   private profileOf(times: Float64Array | undefined, jsTimes: ReadonlyMap<Node, { us: number; kernel: string }>): ProfilingInfo[] {
-    const { lowered } = this;
     const impls = this.plan ? (this.impls ??= this.stepImpls()) : [];
-    const native = new Map<Node, { us: number; impl: string }>();
-    lowered.stepNodes.forEach((n, k) => {
-      const e = native.get(n) ?? { us: 0, impl: impls[k] ?? 'onednn' };
-      e.us += times?.[k] ?? 0;
-      native.set(n, e);
-    });
-    return this.model.getOrderedOps().map((n): ProfilingInfo => {
-      const base = { nodeName: n.friendlyName, nodeType: n.type };
+    return this.lowered.profile.map((e): ProfilingInfo => {
+      const base = { nodeName: e.nodeName, nodeType: e.nodeType };
       const idle = { ...base, execType: 'undef', realTime: 0, cpuTime: 0 };
       if (!times) return { ...idle, status: 'NOT_RUN' };
-      if (lowered.fusedInto.has(n)) return { ...idle, execType: 'fused', status: 'OPTIMIZED_OUT' };
-      const nat = native.get(n);
-      if (nat) return { ...base, execType: nat.impl, realTime: nat.us, cpuTime: nat.us, status: 'EXECUTED' };
-      const js = jsTimes.get(n);
+      if (e.role === 'fused') return { ...idle, execType: 'fused', status: 'OPTIMIZED_OUT' };
+      if (e.role === 'native') {
+        const us = e.steps.reduce((sum, k) => sum + (times[k] ?? 0), 0);
+        return { ...base, execType: impls[e.steps[0]!] ?? 'onednn', realTime: us, cpuTime: us, status: 'EXECUTED' };
+      }
+      const js = e.role === 'js' ? jsTimes.get(e.node) : undefined;
       if (js) return { ...base, execType: js.kernel, realTime: js.us, cpuTime: js.us, status: 'EXECUTED' };
       // Constants and everything folded at compile time do no work per run.
-      return { ...idle, status: n.type === 'Parameter' || n.type === 'Constant' || n.type === 'Result' ? 'NOT_RUN' : 'OPTIMIZED_OUT' };
+      const type = e.nodeType;
+      return { ...idle, status: type === 'Parameter' || type === 'Constant' || type === 'Result' ? 'NOT_RUN' : 'OPTIMIZED_OUT' };
     });
   }
 
@@ -187,7 +239,7 @@ class Run {
   private readonly tensors = new Map<Output, Tensor>();
 
   constructor(
-    private readonly lowered: LoweredModel, readonly ctx: PlanContextHandle | undefined,
+    private readonly lowered: Pick<PlanProgram, 'externalOf' | 'values' | 'resultSources'>, readonly ctx: PlanContextHandle | undefined,
     private readonly state: RequestState, private readonly jsKernel: KernelOverride, private readonly profiling: boolean,
   ) {}
 

@@ -56,6 +56,8 @@ export interface PlanSlotDesc {
   /** A reader outside the primitive chain needs row-major layout. */
   plain?: boolean;
   data?: Float32Array;
+  /** A constant from the model cache that exists only as packed weights (see createPlanPacked): no data. */
+  packedOnly?: boolean;
 }
 
 export type PlanPostOp =
@@ -89,6 +91,9 @@ export interface PlanDesc { slots: PlanSlotDesc[]; steps: PlanStep[] }
 /** What the memory planner needs of each slot once layouts are chosen (first/last: step indices). */
 export interface PlanSlotInfo { bytes: number; first: number; last: number; base: number; offset: number; kind: PlanSlotDesc['kind'] }
 
+/** A weight as a plan packed it: the slot, its oneDNN memory descriptor's bytes, and the packed data. */
+export interface PackedWeightBytes { slot: number; desc: Uint8Array; data: Uint8Array }
+
 /** Thrown by createPlan: the failing step, and whether oneDNN simply has no implementation for it. */
 export interface PlanBuildError extends Error { step?: number; unimplemented?: boolean }
 
@@ -114,6 +119,20 @@ export interface NativeAddon {
   version(): string;
   /** Number of cached primitives (for tests and diagnostics). */
   cacheSize(): number;
+  /**
+   * The model cache's entry points (native/src/plan-cache.cc); absent in older builds.
+   * createPlanPacked: createPlan, reading a stored packed weight in place wherever a step asks for
+   * exactly its layout (the caller keeps the bytes alive as long as the plan).
+   */
+  createPlanPacked?(desc: PlanDesc, packed: PackedWeightBytes[]): PlanHandle;
+  /** The weights a plan packed (data views that keep the plan alive), and the constant slots whose row-major data it reads. */
+  planPacked?(plan: PlanHandle): { packed: PackedWeightBytes[]; plainSlots: Int32Array };
+  /** The instruction set oneDNN targets on this CPU: packed layouts follow it. */
+  cpuIsa?(): string;
+  /** A private copy-on-write mapping of a whole file, unmapped when collected. */
+  mapFile?(path: string): ArrayBuffer;
+  /** `crc32c:<hex>` over the buffers (in 1 MiB blocks, on every core). */
+  checksum?(parts: readonly Uint8Array[]): string;
   packConvWeights(w: Float32Array, g: ConvGeometry): PackedWeights | false;
   convolution(x: Float32Array, w: Float32Array | PackedWeights, out: Float32Array, g: ConvGeometry): boolean;
   /** Dims are logical (after transposition), of equal rank ≥ 2; batch dims of 1 broadcast. */
