@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/binary.cc",
+        "src/compressed-matmul.cc",
         "src/convolution.cc",
         "src/eltwise.cc",
         "src/matmul.cc",

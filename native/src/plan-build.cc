@@ -2,7 +2,7 @@
 // appears only where a step cannot read the layout its producer wrote.
 #include "plan.h"
 #include "plan-cache.h"
-
+#include "compressed-matmul.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -198,6 +198,13 @@ class Builder {
     op.views = std::move(views);
     p_.ops.push_back(std::move(op));
     makers.push_back(std::move(make));
+  }
+
+  // A step that runs `kernel` instead of a primitive (there is nothing to create later).
+  void addKernel(PlanKernel kernel, std::string name, std::vector<std::pair<int, int>> args, const memory::desc& scratchpad) {
+    add([] { return dnnl::primitive(); }, std::move(args), {}, scratchpad);
+    p_.ops.back().kernel = std::move(kernel);
+    p_.ops.back().kernelName = std::move(name);
   }
 
   std::vector<std::function<dnnl::primitive()>> makers;  // one per op, in order
@@ -746,6 +753,24 @@ void buildCopy(Builder& b, const Napi::Object& s) {
   b.reorder(src, dst);
 }
 
+// MatMul over int8/int4 weights decoded block by block (compressed-matmul.cc); A is read row-major.
+void buildCompressedMatmul(Builder& b, const Napi::Object& s) {
+  int a = b.plain(slotField(s, "a")), bias = slotField(s, "bias"), dst = slotField(s, "dst");
+  CompressedMatmul k;
+  try {
+    k = makeCompressedMatmul(s.Get("compressed").As<Napi::Object>(), b.slot(a).dims, b.slot(dst).dims, bias >= 0, omp_get_max_threads());
+  } catch (const std::invalid_argument& e) {
+    throw StepError{e.what(), false};
+  }
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, a}, {DNNL_ARG_DST, dst}};
+  if (bias >= 0) {
+    b.mdOf(bias);
+    args.emplace_back(DNNL_ARG_BIAS, bias);
+  }
+  b.produce(dst, plainDesc(b.slot(dst).dims));
+  b.addKernel(std::move(k.run), k.name, args, memory::desc({k.scratchFloats}, kF32, tag::x));
+}
+
 void buildStep(Builder& b, const Napi::Object& s) {
   const std::string kind = str(s, "kind");
   if (kind == "conv") buildConvolution(b, s);
@@ -761,6 +786,7 @@ void buildStep(Builder& b, const Napi::Object& s) {
   else if (kind == "reduce") buildReduce(b, s);
   else if (kind == "reshape" || kind == "transpose" || kind == "slice") buildView(b, s, kind);
   else if (kind == "copy") buildCopy(b, s);
+  else if (kind == "cmatmul") buildCompressedMatmul(b, s);
   else throw StepError{"unknown step kind " + kind, true};
 }
 

@@ -14,9 +14,15 @@
 
 #include <climits>
 #include <deque>
+#include <functional>
+#include <unordered_map>
 #include <vector>
 
 namespace tsvino {
+
+// A step that runs its own code instead of a oneDNN primitive, over the memories bound to its
+// DNNL_ARG_* args (compressed-matmul.cc).
+using PlanKernel = std::function<void(const std::unordered_map<int, memory>&)>;
 
 enum class SlotKind { Arena, External, Const };
 
@@ -44,6 +50,9 @@ struct PlanOp {
   int step = 0;                                   // index of the TypeScript step it serves
   // Args the primitive reads through another desc than the slot's (transposed or folded views).
   std::vector<std::pair<int, memory::desc>> views;
+  // Set for custom steps: run instead of `prim`, and reported under `kernelName`.
+  PlanKernel kernel;
+  std::string kernelName;
 };
 
 struct PackedWeights;  // plan-cache.h

@@ -194,11 +194,11 @@ class PlanExecutor implements CompiledPlan {
     });
   }
 
-  /** Per step, the oneDNN implementation of its main primitive ('onednn_jit:avx2'...). */
+  /** Per step, the oneDNN implementation of its main primitive ('onednn_jit:avx2'...), or its own kernel's name. */
   private stepImpls(): string[] {
     const out: string[] = [];
     for (const op of this.addon.planOps(this.plan!)) {
-      if (out[op.step] === undefined || op.primitive !== 'reorder') out[op.step] = `onednn_${op.primitive}_${op.impl}`;
+      if (out[op.step] === undefined || op.primitive !== 'reorder') out[op.step] = op.primitive === 'kernel' ? op.impl : `onednn_${op.primitive}_${op.impl}`;
     }
     return out;
   }

@@ -4,6 +4,7 @@ import { Tensor } from '../../core/tensor.js';
 import { sameShape } from '../../ops/util/shape.js';
 import type { PlanDesc, PlanPostOp, PlanSlotDesc, PlanStep } from './native.js';
 import { NATIVE_LOWERINGS } from './lower-ops.js';
+import { prepareCompressedWeights } from './lower-compressed.js';
 
 /**
  * Lowering: a model with static shapes becomes one native plan (slots and oneDNN steps, with
@@ -57,8 +58,11 @@ export class Lowering {
   run(): LoweredModel {
     const params = this.model.parameters;
     params.forEach((p) => { this.values.set(p.output(0), { kind: 'js' }); this.readyAt.set(p.output(0), 0); });
+    const compressed = prepareCompressedWeights(this.model, this.unfused);
     for (const node of this.model.getOrderedOps()) {
-      if (node.type === 'Parameter' || node.type === 'Result') continue;
+      if (node.type === 'Parameter' || node.type === 'Result' || compressed.defers(node)) continue;
+      if (!this.denied.has(node) && this.nativeReady(node) && compressed.lower(node, this)) continue;
+      for (const n of compressed.undefer(node)) if (!this.fold(n)) this.js(n);
       if (this.fold(node)) continue;
       const lower = this.denied.has(node) ? undefined : NATIVE_LOWERINGS.get(node.type);
       if (lower && this.nativeReady(node) && lower(node, this)) continue;

@@ -84,7 +84,27 @@ export type PlanStep =
   | { kind: 'reshape'; src: number; dst: number }
   | { kind: 'transpose'; src: number; dst: number; order: number[] }
   | { kind: 'slice'; src: number; dst: number; axis: number; start: number }
-  | { kind: 'copy'; src: number; dst: number };
+  | { kind: 'copy'; src: number; dst: number }
+  /** MatMul of row-major f32 `a` [.., M, K] by compressed weights, plus an optional [N] bias (native/src/compressed-matmul.cc). */
+  | { kind: 'cmatmul'; a: number; dst: number; bias?: number; compressed: CompressedWeightsDesc };
+
+/**
+ * Weights as integer codes with w = scale · (code − zeroPoint), one scale per `groupSize` codes
+ * along K (groupSize = K: per output channel). Codes are [K][N] row-major, or [N][K] when
+ * `transposed`; u4/i4 pack two a byte, the first in the low nibble. scale and zeroPoint hold
+ * K / groupSize × N values, [K/groupSize][N] (transposed: [N][K/groupSize]). The plan reads these
+ * buffers in place, so they must live as long as the plan.
+ */
+export interface CompressedWeightsDesc {
+  type: 'u8' | 'i8' | 'u4' | 'i4';
+  codes: Uint8Array | Int8Array;
+  k: number;
+  n: number;
+  groupSize: number;
+  transposed: boolean;
+  scale: Float32Array;
+  zeroPoint?: Float32Array;
+}
 
 export interface PlanDesc { slots: PlanSlotDesc[]; steps: PlanStep[] }
 
