@@ -1,7 +1,7 @@
 import { irNameOf, type AttrSpec, type AttrTable } from './attributes.js';
 import type { ElementType } from './element-type.js';
 import { InputError, ShapeInferenceError, TsvinoError } from './errors.js';
-import type { Attrs, EvalContext, InputInfo, OpDefinition } from './op.js';
+import type { Attrs, EvalContext, InputInfo, OpDefinition, OutputInfo } from './op.js';
 import type { PartialShape } from './partial-shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -108,9 +108,11 @@ export class Node {
 
   /**
    * `inferredAs`: a node with the same op and attributes (a clone's original) whose inference this
-   * one starts from; inference runs again only if the sources carry other facts than its did.
+   * one starts from; inference runs again only if the sources carry other facts than its did. Or
+   * the outputs as an earlier inference gave them (a graph restored from a compiled-model blob):
+   * taken as they are, without known values, until the next validate() infers them again.
    */
-  constructor(readonly op: OpDefinition, sources: readonly Output[], attrs: Attrs = {}, name?: string, inferredAs?: Node) {
+  constructor(readonly op: OpDefinition, sources: readonly Output[], attrs: Attrs = {}, name?: string, inferredAs?: Node | readonly OutputInfo[]) {
     this.friendlyName = name ?? `${op.type}_${this.id}`;
     this.attrs = resolveAttributes(op, attrs, this.friendlyName);
     const [min, max] = op.inputCount;
@@ -119,7 +121,11 @@ export class Node {
         `expected ${min === max ? min : `${min}..${max === Infinity ? 'any' : max}`} inputs, got ${sources.length}`);
     }
     this.inputs = sources.map((s, i) => new Input(this, i, s));
-    if (inferredAs?.inferredFrom) this.adoptInference(inferredAs);
+    if (Array.isArray(inferredAs)) {
+      inferredAs.forEach((o, i) => this.outputs.push(new Output(this, i, o.type, o.shape)));
+      return;
+    }
+    if (inferredAs instanceof Node && inferredAs.inferredFrom) this.adoptInference(inferredAs);
     this.validate();
   }
 

@@ -126,7 +126,10 @@ function typedView(name: TypedArrayName, bytes: Uint8Array): TypedArray {
 
 export function decodeValue(v: Json, ctx: DecodeContext): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => decodeValue(x, ctx));
+  // Most attributes are lists of plain numbers (strides, pads, axes): the parsed JSON is the value.
+  if (Array.isArray(v)) return v.every((x) => typeof x !== 'object' || x === null) ? v : v.map((x) => decodeValue(x, ctx));
+  const first = Object.keys(v)[0];
+  if (first === undefined || !first.startsWith('$')) return decodeFields(v, ctx);
   if ('$u' in v) return undefined;
   if ('$f' in v) return ({ nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 } as Record<string, number>)[String(v['$f'])] ?? bad(`number ${String(v['$f'])}`);
   if ('$big' in v) return BigInt(String(v['$big']));
@@ -139,7 +142,10 @@ export function decodeValue(v: Json, ctx: DecodeContext): unknown {
   if ('$shape' in v) return new PartialShape(String(v['$shape']));
   if ('$model' in v) return decodeGraph(v['$model'] ?? null, ctx).model;
   const fields = '$o' in v ? v['$o'] ?? null : v;
-  if (!isObject(fields)) return bad('an object field is not an object');
+  return isObject(fields) ? decodeFields(fields, ctx) : bad('an object field is not an object');
+}
+
+function decodeFields(fields: { [key: string]: Json }, ctx: DecodeContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(fields)) out[k] = decodeValue(x, ctx);
   return out;
@@ -170,7 +176,8 @@ interface EncodedNode {
   name: string;
   inputs: Array<[number, number]>;
   attrs: { [key: string]: Json };
-  outputs: Array<{ names: string[]; type: string; shape: string }>;
+  /** A static shape as its dims (quicker to read back), else PartialShape's spelling. */
+  outputs: Array<{ names: string[]; type: string; shape: number[] | string }>;
   rt?: Json;
 }
 
@@ -186,7 +193,7 @@ export function encodeGraph(model: Model, sink: BufferSink): { graph: Json; inde
       op: [n.op.type, n.op.version], name: n.friendlyName,
       inputs: n.inputs.map((i) => { const o = i.getSourceOutput(); return [index.get(o.node)!, o.index]; }),
       attrs,
-      outputs: n.outputs.map((o) => ({ names: o.names, type: o.elementType, shape: o.partialShape.toString() })),
+      outputs: n.outputs.map((o) => ({ names: o.names, type: o.elementType, shape: o.partialShape.isStatic() ? o.partialShape.toShape() : o.partialShape.toString() })),
       ...(Object.keys(n.rtInfo).length ? { rt: encodeValue(n.rtInfo, sink, `${where} rt_info`) } : {}),
     };
     return node as unknown as Json;
@@ -201,7 +208,12 @@ export function encodeGraph(model: Model, sink: BufferSink): { graph: Json; inde
   return { graph, index };
 }
 
-/** Rebuilds an encoded graph; `nodes` lists its nodes in the encoded order. Inference re-runs and must agree. */
+/**
+ * Rebuilds an encoded graph; `nodes` lists its nodes in the encoded order. The outputs keep the
+ * types and shapes stored with them instead of running inference again (most of a rebuild's time,
+ * with every op's shape rule still cold in a fresh process): the blob passed its checksum and was
+ * written by this tsvino version. The next validate() or clone infers them afresh.
+ */
 export function decodeGraph(v: Json, ctx: DecodeContext): { model: Model; nodes: Node[] } {
   if (!isObject(v) || !Array.isArray(v['nodes'])) return bad('a graph is not an object with nodes');
   const nodes: Node[] = [];
@@ -232,15 +244,13 @@ function decodeNode(v: Json, earlier: readonly Node[], ctx: DecodeContext): Node
   const sources: Output[] = e.inputs.map(([n, i]) => earlier[n]?.outputs[i] ?? bad(`node "${e.name}" reads node ${n} output ${i}, which comes later or does not exist`));
   const attrs: Attrs = {};
   for (const [k, x] of Object.entries(e.attrs)) attrs[k] = decodeValue(x, ctx);
-  const node = new Node(op, sources, attrs, String(e.name));
-  if (node.outputs.length !== e.outputs.length) bad(`node "${e.name}" has ${node.outputs.length} outputs, the blob says ${e.outputs.length}`);
-  e.outputs.forEach((o, i) => {
-    const out = node.output(i);
-    if (out.elementType !== o.type || out.partialShape.toString() !== o.shape) {
-      bad(`node "${e.name}" output ${i} is ${out.elementType}${out.partialShape.toString()}, the blob says ${o.type}${o.shape}`);
-    }
-    out.setNames(o.names);
+  const outputs = e.outputs.map((o) => {
+    const type = String(o.type);
+    const shape = Array.isArray(o.shape) ? new PartialShape(o.shape) : new PartialShape(String(o.shape));
+    return isElementType(type) ? { type, shape } : bad(`node "${e.name}" has an output of unknown type ${type}`);
   });
+  const node = new Node(op, sources, attrs, String(e.name), outputs);
+  e.outputs.forEach((o, i) => node.output(i).setNames(o.names));
   if (e.rt !== undefined) node.rtInfo = decodeValue(e.rt, ctx) as Record<string, unknown>;
   return node;
 }
