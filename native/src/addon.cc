@@ -135,6 +135,14 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
                                            std::to_string(v->patch) + " (" + v->hash + ")");
 }
 
+// Whether this CPU has an int8 dot-product instruction (AVX-512 VNNI or AVX-VNNI). Without one,
+// oneDNN's int8 kernels sum u8·s8 pairs in s16, which 8-bit weights can saturate.
+Napi::Value HasInt8Dot(const Napi::CallbackInfo& info) {
+  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const bool vnni = (isa & 0x40u) != 0 || (isa & 0x400u) != 0;  // the avx512_core_vnni and avx2_vnni bits
+  return Napi::Boolean::New(info.Env(), vnni);
+}
+
 Napi::Value CacheSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(cache().size()));
 }
@@ -146,6 +154,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("cacheSize", Napi::Function::New(env, CacheSize));
+  exports.Set("hasInt8Dot", Napi::Function::New(env, HasInt8Dot));
   registerConvolution(env, exports);
   registerMatmul(env, exports);
   registerPooling(env, exports);

@@ -90,6 +90,35 @@ bool flag(const Napi::Object& o, const char* key) {
   return v.IsBoolean() && v.As<Napi::Boolean>().Value();
 }
 
+// A slot's element type: f32 unless the description says "u8" or "s8" (quantized tensors).
+memory::data_type slotType(const Napi::Object& o) {
+  auto v = o.Get("type");
+  if (!v.IsString()) return kF32;
+  const std::string t = v.As<Napi::String>().Utf8Value();
+  if (t == "f32") return kF32;
+  if (t == "u8") return memory::data_type::u8;
+  if (t == "s8") return memory::data_type::s8;
+  throw Napi::TypeError::New(o.Env(), "slot type must be f32, u8 or s8, got " + t);
+}
+
+memory::desc plainDescOf(const memory::dims& d, memory::data_type dt) {
+  return dt == kF32 ? plainDesc(d) : memory::desc(d, dt, stridesOf(plainDesc(d)));
+}
+
+// A constant's bytes: a Float32Array for f32 slots, an Int8Array or Uint8Array for s8 and u8 ones.
+const void* constSlotData(const Napi::Value& v, memory::data_type dt, int64_t expected) {
+  if (dt == kF32) return f32Data(v, "constant slot data", expected);
+  const napi_typedarray_type want = dt == memory::data_type::s8 ? napi_int8_array : napi_uint8_array;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want) {
+    throw Napi::TypeError::New(v.Env(), std::string("constant slot data must be an ") + (dt == memory::data_type::s8 ? "Int8Array" : "Uint8Array"));
+  }
+  auto a = v.As<Napi::TypedArray>();
+  if (static_cast<int64_t>(a.ElementLength()) != expected) {
+    throw Napi::RangeError::New(v.Env(), "constant slot data has " + std::to_string(a.ElementLength()) + " elements, expected " + std::to_string(expected));
+  }
+  return static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+}
+
 class Builder {
  public:
   Builder(Plan& plan, std::vector<int> lastUse) : p_(plan), lastUse_(std::move(lastUse)) {}
@@ -145,7 +174,7 @@ class Builder {
   // What a step may write into `id`: the caller's row-major layout when a plain reader needs it.
   memory::desc dstWant(int id) {
     Slot& s = slot(id);
-    return s.kind == SlotKind::External || s.wantPlain ? plainDesc(s.dims) : anyDesc(s.dims);
+    return s.kind == SlotKind::External || s.wantPlain ? plainDescOf(s.dims, s.dt) : memory::desc(s.dims, s.dt, tag::any);
   }
 
   // `id` in layout `want`: itself when it already is, else a reordered copy.
@@ -156,14 +185,19 @@ class Builder {
     return t;
   }
 
-  int plain(int id) { return as(id, plainDesc(slot(id).dims)); }
+  int plain(int id) { return as(id, plainDescOf(slot(id).dims, slot(id).dt)); }
 
   // Dense (no gaps) in any layout is what elementwise primitives can read directly.
   int dense(int id) {
     const memory::desc& md = mdOf(id);
-    if (!isPlainStrided(md) || md == plainDesc(slot(id).dims)) return id;
+    if (!isPlainStrided(md) || md == plainDescOf(slot(id).dims, slot(id).dt)) return id;
+    // Channels-last (what int8 convolutions write) and other permutations without gaps are dense too.
+    if (md.get_size() == plainDescOf(slot(id).dims, slot(id).dt).get_size() && !isView(id)) return id;
     return plain(id);
   }
+
+  // A slot sharing another's storage (reshape, transpose, slice views).
+  bool isView(int id) { return slot(id).base >= 0; }
 
   void reorder(int from, int to) {
     memory::desc src = mdOf(from), dst = mdOf(to);
@@ -220,12 +254,12 @@ class Builder {
     // Already in the wanted layout (row-major GEMM weights): read the caller's buffer in place,
     // which the TypeScript side keeps alive as long as the plan. No second copy of the weights.
     if (want == userMd) {
-      memory inPlace(userMd, cpuEngine(), const_cast<float*>(s.constData));
+      memory inPlace(userMd, cpuEngine(), const_cast<void*>(s.constData));
       notePacking(p_, id, want, inPlace, true);
       return inPlace;
     }
     memory out(want, cpuEngine());
-    memory user(userMd, cpuEngine(), const_cast<float*>(s.constData));
+    memory user(userMd, cpuEngine(), const_cast<void*>(s.constData));
     dnnl::reorder::primitive_desc pd;
     try {
       pd = dnnl::reorder::primitive_desc(cpuEngine(), userMd, cpuEngine(), want);
@@ -311,6 +345,74 @@ class Builder {
 
 memory::dims dimsOf(const Napi::Object& o, const char* key) { return dimsField(o, key); }
 
+// ---- int8: quantize, dequantize, and the scales of int8 convolutions and matmuls ----
+
+int32_t zeroPointOf(const Napi::Object& s, const char* key) { return static_cast<int32_t>(num(s, key)); }
+
+// A run-time s32 zero point, passed as a fixed argument (oneDNN's int8 kernels take them at run time).
+memory zeroPointMemory(int32_t zp) {
+  memory m(memory::desc({1}, memory::data_type::s32, tag::x), cpuEngine());
+  *static_cast<int32_t*>(m.get_data_handle()) = zp;
+  return m;
+}
+
+// Output scales (src scale × per-channel weight scale) and the source zero point of an int8 step.
+// `channelMask` selects the output-channel axes the scales run along when there is more than one.
+void int8Scales(const Napi::Object& s, dnnl::primitive_attr& attr, int channelMask, std::vector<std::pair<int, memory>>& fixed) {
+  auto v = s.Get("scales");
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw StepError{"an int8 step needs its output scales as a Float32Array", false};
+  }
+  auto arr = v.As<Napi::Float32Array>();
+  std::vector<float> scales(arr.Data(), arr.Data() + arr.ElementLength());
+  attr.set_output_scales(scales.size() == 1 ? 0 : channelMask, scales);
+  const int32_t zp = zeroPointOf(s, "srcZeroPoint");
+  if (zp != 0) {
+    attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    fixed.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zeroPointMemory(zp));
+  }
+}
+
+// f32 → u8/s8: q = saturate(round(x / scale) + zeroPoint), written in the layout the int8 consumer
+// reads ("channelsLast" for convolutions, row-major for matmuls), straight from the producer's layout.
+void buildQuantize(Builder& b, const Napi::Object& s) {
+  int src = slotField(s, "src"), dst = slotField(s, "dst");
+  Slot& d = b.slot(dst);
+  if (d.dt == kF32) throw StepError{"quantize writes a u8 or s8 slot", false};
+  const float scale = static_cast<float>(num(s, "scale"));
+  if (!(scale > 0)) throw StepError{"quantize needs a positive scale", false};
+  memory::desc want = plainDescOf(d.dims, d.dt);
+  if (str(s, "layout") == "channelsLast" && d.dims.size() == 4) want = memory::desc(d.dims, d.dt, tag::nhwc);
+  if (str(s, "layout") == "channelsLast" && d.dims.size() == 5) want = memory::desc(d.dims, d.dt, tag::ndhwc);
+  dnnl::primitive_attr attr = userScratchpad();
+  attr.set_output_scales(0, {1.f / scale});
+  const int32_t zp = zeroPointOf(s, "zeroPoint");
+  if (zp != 0) attr.set_zero_points(DNNL_ARG_DST, 0, {zp});
+  // Quantizing while transposing takes oneDNN's slow generic reorder: transpose in f32 first.
+  const memory::desc& from = b.mdOf(src);
+  if (!(want == plainDescOf(d.dims, d.dt)) && from == plainDesc(b.slot(src).dims)) {
+    src = b.as(src, memory::desc(d.dims, kF32, want.dims().size() == 4 ? tag::nhwc : tag::ndhwc));
+  }
+  dnnl::reorder::primitive_desc pd(cpuEngine(), b.mdOf(src), cpuEngine(), want, attr);
+  b.produce(dst, want);
+  b.add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, {}, pd.scratchpad_desc());
+}
+
+// u8/s8 → f32: x = scale · (q − zeroPoint), row-major (what FakeQuantize's other readers see).
+void buildDequantize(Builder& b, const Napi::Object& s) {
+  int src = slotField(s, "src"), dst = slotField(s, "dst");
+  if (b.slot(src).dt == kF32) throw StepError{"dequantize reads a u8 or s8 slot", false};
+  memory::desc want = b.dstWant(dst);
+  if (want.data.format_kind == dnnl_format_kind_any) want = plainDesc(b.slot(dst).dims);
+  dnnl::primitive_attr attr = userScratchpad();
+  attr.set_output_scales(0, {static_cast<float>(num(s, "scale"))});
+  const int32_t zp = zeroPointOf(s, "zeroPoint");
+  if (zp != 0) attr.set_zero_points(DNNL_ARG_FROM, 0, {zp});
+  dnnl::reorder::primitive_desc pd(cpuEngine(), b.mdOf(src), cpuEngine(), want, attr);
+  b.produce(dst, want);
+  b.add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, {}, pd.scratchpad_desc());
+}
+
 void buildConvolution(Builder& b, const Napi::Object& s) {
   int src = slotField(s, "src"), w = slotField(s, "weights"), bias = slotField(s, "bias"), dst = slotField(s, "dst");
   memory::dims strides = dimsOf(s, "strides"), gaps = dimsOf(s, "dilations");
@@ -319,18 +421,36 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   const memory::dims& wDims = b.slot(w).dims;
   auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
   memory::desc biasMd = bias >= 0 ? b.mdOf(bias) : memory::desc();
+  // A quantized source makes this an int8 convolution: u8/s8 activations, s8 weights, s32
+  // accumulation, dequantized by per-channel output scales before bias and post-ops.
+  const memory::data_type srcType = b.slot(src).dt;
+  std::vector<std::pair<int, memory>> fixed;
+  // Output scales index dst's dims, so per channel is axis 1 for grouped convolutions too.
+  if (srcType != kF32) int8Scales(s, post.attr, 0b10, fixed);
+  const memory::data_type wType = b.slot(w).dt;
+  // int8 kernels write channels-last; a row-major reader gets a reorder after the convolution.
+  const memory::desc want = b.dstWant(dst);
+  const bool reorderOut = srcType != kF32 && post.sum < 0 && want.data.format_kind != dnnl_format_kind_any;
+  const memory::desc dstMd = reorderOut ? memory::desc(want.dims(), want.data_type(), tag::any) : want;
   dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                       anyDesc(b.slot(src).dims), anyDesc(wDims), biasMd, b.dstWant(dst), strides,
-                                       gaps, padsBegin, padsEnd);
+                                       memory::desc(b.slot(src).dims, srcType, tag::any), memory::desc(wDims, wType, tag::any),
+                                       biasMd, dstMd, strides, gaps, padsBegin, padsEnd);
   dnnl::convolution_forward::primitive_desc pd(desc, post.attr, cpuEngine());
   int x = b.as(src, pd.src_desc());
-  memory weights = b.packed(w, plainDesc(wDims), pd.weights_desc());
+  memory weights = b.packed(w, plainDescOf(wDims, wType), pd.weights_desc());
+  fixed.emplace_back(DNNL_ARG_WEIGHTS, weights);
+  const int out = reorderOut && !(pd.dst_desc() == want) ? b.scratch(pd.dst_desc()) : dst;
   b.prepareSum(post.sum, dst, pd.dst_desc());
-  if (post.sum < 0) b.produce(dst, pd.dst_desc());
-  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}};
+  if (post.sum < 0 && out == dst) b.produce(dst, pd.dst_desc());
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, out}};
   if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
   args.insert(args.end(), post.args.begin(), post.args.end());
-  b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, {{DNNL_ARG_WEIGHTS, weights}}, pd.scratchpad_desc(), post.views);
+  b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, std::move(fixed), pd.scratchpad_desc(), post.views);
+  if (out != dst) {
+    if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, want);
+    else b.touch(dst);
+    b.reorder(out, dst);
+  }
 }
 
 // A slot matmul and the views can read as it lies: row-major strides of any kind; a blocked
@@ -391,7 +511,7 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
   // The slot ids whose storage the step reads may change when reorders are inserted.
   int aSlot = stridedSlot(b, a);
   memory::desc aMd = ta ? transposedLast2(b.mdOf(aSlot)) : b.mdOf(aSlot);
-  memory::desc bUser = constB ? plainDesc(b.slot(w).dims) : memory::desc();
+  memory::desc bUser = constB ? plainDescOf(b.slot(w).dims, b.slot(w).dt) : memory::desc();
   if (constB && tb) bUser = transposedLast2(bUser);
   int bSlot = constB ? w : stridedSlot(b, w);
   memory::desc bMd = constB ? bUser : tb ? transposedLast2(b.mdOf(bSlot)) : b.mdOf(bSlot);
@@ -405,7 +525,7 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
   const int64_t n = outDims[rank - 1];
   if (fold) {
     auto st = stridesOf(aMd);
-    aMd = strided({rows, aMd.dims()[rank - 1]}, {st[rank - 2], st[rank - 1]});
+    aMd = memory::desc({rows, aMd.dims()[rank - 1]}, aMd.data_type(), memory::dims{st[rank - 2], st[rank - 1]});
   } else if (bMd.data.ndims != rank || aMd.data.ndims != rank) {
     throw StepError{"matmul operands must have the output's rank", true};
   }
@@ -419,9 +539,10 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
     return b.plainOperand(id, {lead, d.back()});
   };
   auto post = b.postOps(s.Get("post"), operand);
-  memory::desc dstMd = plainDesc(outDims);
-  memory::desc primDst = fold ? plainDesc({rows, n}) : dstMd;
-  memory::desc weightsMd = constB ? anyDesc(bMd.dims()) : bMd;
+  const memory::data_type dstType = b.slot(dst).dt;
+  memory::desc dstMd = plainDescOf(outDims, dstType);
+  memory::desc primDst = fold ? plainDescOf({rows, n}, dstType) : dstMd;
+  memory::desc weightsMd = constB ? memory::desc(bMd.dims(), b.slot(w).dt, tag::any) : bMd;
   memory::desc biasMd;
   if (bias >= 0) {
     memory::dims bd(fold ? 2 : rank, 1);
@@ -429,9 +550,14 @@ void buildMatmul(Builder& b, const Napi::Object& s) {
     biasMd = plainDesc(bd);
     b.touch(bias);
   }
+  // A quantized A makes this an int8 matmul (u8/s8 × s8 → s32), dequantized per output column.
+  std::vector<std::pair<int, memory>> fixed;
+  if (aMd.data_type() != memory::data_type::f32) {
+    if (!constB) throw StepError{"an int8 matmul needs constant weights", true};
+    int8Scales(s, post.attr, 1 << (primDst.data.ndims - 1), fixed);
+  }
   dnnl::matmul::desc desc(aMd, weightsMd, biasMd, primDst);
   dnnl::matmul::primitive_desc pd(desc, post.attr, cpuEngine());
-  std::vector<std::pair<int, memory>> fixed;
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, aSlot}, {DNNL_ARG_DST, dst}};
   if (constB) {
     fixed.emplace_back(DNNL_ARG_WEIGHTS, b.packed(w, bUser, pd.weights_desc()));
@@ -771,6 +897,22 @@ void buildCompressedMatmul(Builder& b, const Napi::Object& s) {
   b.addKernel(std::move(k.run), k.name, args, memory::desc({k.scratchFloats}, kF32, tag::x));
 }
 
+// Interpolate as oneDNN resampling (nearest or linear over the spatial axes). oneDNN maps output
+// coordinates with half-pixel centres and scale out/in; TypeScript lowers only the Interpolate
+// modes that map to the same source coordinates.
+void buildResample(Builder& b, const Napi::Object& s) {
+  int dst = slotField(s, "dst");
+  int x = elementwiseSource(b, slotField(s, "src"), dst);
+  const bool plainOut = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const memory::desc dstMd = plainOut ? plainDesc(b.slot(dst).dims) : anyDesc(b.slot(dst).dims);
+  const auto alg = str(s, "algorithm") == "nearest" ? dnnl::algorithm::resampling_nearest : dnnl::algorithm::resampling_linear;
+  dnnl::resampling_forward::desc desc(dnnl::prop_kind::forward_inference, alg, b.mdOf(x), dstMd);
+  const dnnl::primitive_attr attr = userScratchpad();
+  dnnl::resampling_forward::primitive_desc pd(desc, attr, cpuEngine());
+  b.produce(dst, pd.dst_desc());
+  b.add([pd] { return dnnl::primitive(dnnl::resampling_forward(pd)); }, {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, dst}}, {}, pd.scratchpad_desc());
+}
+
 void buildStep(Builder& b, const Napi::Object& s) {
   const std::string kind = str(s, "kind");
   if (kind == "conv") buildConvolution(b, s);
@@ -787,6 +929,9 @@ void buildStep(Builder& b, const Napi::Object& s) {
   else if (kind == "reshape" || kind == "transpose" || kind == "slice") buildView(b, s, kind);
   else if (kind == "copy") buildCopy(b, s);
   else if (kind == "cmatmul") buildCompressedMatmul(b, s);
+  else if (kind == "resample") buildResample(b, s);
+  else if (kind == "quantize") buildQuantize(b, s);
+  else if (kind == "dequantize") buildDequantize(b, s);
   else throw StepError{"unknown step kind " + kind, true};
 }
 
@@ -874,11 +1019,12 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
     const std::string kind = str(o, "kind");
     s.kind = kind == "external" ? SlotKind::External : kind == "const" ? SlotKind::Const : SlotKind::Arena;
     s.wantPlain = flag(o, "plain");
+    s.dt = slotType(o);
     if (s.kind != SlotKind::Arena) {
-      s.md = plainDesc(s.dims);
+      s.md = plainDescOf(s.dims, s.dt);
       s.known = true;
     }
-    if (s.kind == SlotKind::Const && !flag(o, "packedOnly")) s.constData = f32Data(o.Get("data"), "constant slot data", elementCount(s.dims));
+    if (s.kind == SlotKind::Const && !flag(o, "packedOnly")) s.constData = constSlotData(o.Get("data"), s.dt, elementCount(s.dims));
     plan.slots.push_back(s);
   }
   auto steps = desc.Get("steps").As<Napi::Array>();

@@ -37,10 +37,12 @@ struct Slot {
   int base = -1;
   size_t offset = 0;
   int first = INT_MAX, last = -1;
+  // f32 everywhere except quantized activations (u8/s8) and int8 weights (s8).
+  memory::data_type dt = memory::data_type::f32;
   memory constMem;  // Const slots own their (copied) data
   // Valid only while the plan is being built; null for a constant a cache import brought only in
   // packed form (plan-cache.h), which no step may read any other way.
-  const float* constData = nullptr;
+  const void* constData = nullptr;
 };
 
 struct PlanOp {

@@ -1,6 +1,6 @@
 // The quantization toolkit (NNCF's counterpart): post-training quantization, accuracy control,
 // data-free weight compression.
-export { quantize, type QuantizeOptions } from './quantize.js';
+export { quantize, type OverflowFix, type QuantizeOptions } from './quantize.js';
 export { quantizeWithAccuracyControl, type AccuracyControlOptions, type ValidateFn } from './accuracy-control.js';
 export { compressWeights, type CompressWeightsOptions } from './compress-weights.js';
 export type { WeightCompressionMode } from './weight-quantization.js';

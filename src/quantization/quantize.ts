@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.js';
+import { foldConstants } from '../transformations/constant-folding.js';
 import type { Model } from '../core/model.js';
 import type { Input, Node, Output } from '../core/node.js';
 import type { Tensor } from '../core/tensor.js';
@@ -30,7 +31,16 @@ export interface QuantizeOptions {
   percentile?: number;
   /** SmoothQuant migration strength for MatMuls (default 0.95, as NNCF); a negative value turns SmoothQuant off. */
   smoothQuantAlpha?: number;
+  /**
+   * NNCF's overflow fix: 7-bit weights (127 levels) on every layer ('enable', the default), on the
+   * first quantized layer only ('first_layer'), or nowhere ('disable'). CPUs without VNNI run int8
+   * layers exactly only with 7-bit weights; the others compute 8-bit ones in f32.
+   */
+  overflowFix?: OverflowFix;
 }
+
+export type OverflowFix = 'enable' | 'first_layer' | 'disable';
+const OVERFLOW_FIXES: readonly OverflowFix[] = ['enable', 'first_layer', 'disable'];
 
 /** One quantized layer and the edits made to it, so accuracy control can revert them. */
 export interface QuantizedLayer {
@@ -53,6 +63,7 @@ interface Resolved {
   rangeEstimator: RangeEstimator;
   percentile: number;
   smoothQuantAlpha: number;
+  overflowFix: OverflowFix;
 }
 
 function resolveOptions(o: QuantizeOptions): Resolved {
@@ -62,6 +73,9 @@ function resolveOptions(o: QuantizeOptions): Resolved {
   if (o.modelType !== undefined && o.modelType !== 'transformer') throw new InputError(`modelType must be 'transformer', got "${String(o.modelType)}"`);
   if (o.rangeEstimator !== undefined && !RANGE_ESTIMATORS.includes(o.rangeEstimator)) {
     throw new InputError(`rangeEstimator must be one of ${RANGE_ESTIMATORS.join(', ')}, got "${String(o.rangeEstimator)}"`);
+  }
+  if (o.overflowFix !== undefined && !OVERFLOW_FIXES.includes(o.overflowFix)) {
+    throw new InputError(`overflowFix must be one of ${OVERFLOW_FIXES.join(', ')}, got "${String(o.overflowFix)}"`);
   }
   const transformer = o.modelType === 'transformer';
   const alpha = o.smoothQuantAlpha ?? 0.95;
@@ -75,6 +89,7 @@ function resolveOptions(o: QuantizeOptions): Resolved {
     rangeEstimator: o.rangeEstimator ?? 'mean_minmax',
     percentile: o.percentile ?? 99.99,
     smoothQuantAlpha: alpha,
+    overflowFix: o.overflowFix ?? 'enable',
   };
 }
 
@@ -95,6 +110,9 @@ export async function quantizeLayers(model: Model, calibration: CalibrationDatas
   const existing = model.getOrderedOps().find((n) => n.type === 'FakeQuantize');
   if (existing) throw new InputError(`model "${model.getFriendlyName()}" is already quantized (FakeQuantize "${existing.friendlyName}")`);
   const q = model.clone();
+  // Weights reach layers through shape ops at times (an ONNX grouped Conv reshapes its filter);
+  // folding them first lets those weights be quantized as weights, per channel.
+  foldConstants(q);
   const ignored = ignoredNodes(q, options.ignoredScope);
   if (opts.transformer && opts.smoothQuantAlpha >= 0) {
     await smoothQuant(q, subset, { alpha: opts.smoothQuantAlpha, device: opts.device, ignored });
@@ -109,7 +127,7 @@ export async function quantizeLayers(model: Model, calibration: CalibrationDatas
   ];
   if (taps.length > 0) await runWithTaps(q, taps, subset, { device: opts.device, label: 'Statistics collection' });
 
-  const { record, inserted } = insertQuantizers(layers, rangeStats, opts.preset);
+  const { record, inserted } = insertQuantizers(layers, rangeStats, opts.preset, opts.overflowFix);
   q.validate();
   if (biasItems.length > 0) {
     for (const edit of await correctBiases(biasItems, inserted, opts.device)) {
@@ -122,6 +140,7 @@ export async function quantizeLayers(model: Model, calibration: CalibrationDatas
     ...q.rtInfo,
     quantization: {
       preset: opts.preset, subset_size: String(subset.knownSize ?? opts.subsetSize), model_type: opts.transformer ? 'transformer' : 'none',
+      overflow_fix: opts.overflowFix,
       fast_bias_correction: String(opts.fastBiasCorrection), range_estimator: opts.rangeEstimator,
     },
   };
@@ -162,7 +181,7 @@ function biasCorrectionItems(layers: readonly LayerPorts[]): BiasCorrectionItem[
  * Inserts the FakeQuantizes: one per activation tensor, shared by every quantized layer that reads
  * it, and one per weight input.
  */
-function insertQuantizers(layers: readonly LayerPorts[], rangeStats: ReadonlyMap<Output, TensorStatistics>, preset: Preset) {
+function insertQuantizers(layers: readonly LayerPorts[], rangeStats: ReadonlyMap<Output, TensorStatistics>, preset: Preset, overflowFix: OverflowFix) {
   const inserted = new Set<Node>();
   const record = new Map<Node, QuantizedLayer>(layers.map((l) => [l.node, { node: l.node, inputs: [] }]));
   const keep = (edits: QuantizedInput[]): void => {
@@ -179,10 +198,12 @@ function insertQuantizers(layers: readonly LayerPorts[], rangeStats: ReadonlyMap
     const params = activationQuantizer(rangeStats.get(src)!.range(), preset === 'performance');
     keep(quantizeInputs(src, inputs, params, `${src.node.friendlyName}/fq_output_${src.index}`));
   }
+  const firstWithWeights = layers.find((l) => l.weights.length > 0);
   for (const layer of layers) {
+    const sevenBit = overflowFix === 'enable' || (overflowFix === 'first_layer' && layer === firstWithWeights);
     for (const w of layer.weights) {
       const src = layer.node.inputValue(w.index);
-      keep(quantizeInputs(src, [layer.node.input(w.index)], weightQuantizer(w.value, w.reductionAxes), `${layer.node.friendlyName}/fq_weights_${w.index}`));
+      keep(quantizeInputs(src, [layer.node.input(w.index)], weightQuantizer(w.value, w.reductionAxes, sevenBit), `${layer.node.friendlyName}/fq_weights_${w.index}`));
     }
   }
   return { record, inserted };

@@ -52,11 +52,13 @@ export function forEachReducedIndex(shape: readonly number[], reduced: readonly 
 /**
  * Per-output-channel symmetric int8 weights as NNCF writes them: 255 levels (the narrow range
  * −127..127, so the zero point is exact and the product never needs −128), [−max|w|, max|w|].
+ * With `sevenBit` (NNCF's overflow fix) 127 levels, −63..63: without an int8 dot product (VNNI),
+ * CPUs sum u8·s8 pairs in 16 bits, which 8-bit weights can saturate and 7-bit ones cannot.
  */
-export function weightQuantizer(value: Tensor, reductionAxes: readonly number[]): FakeQuantizeParams {
+export function weightQuantizer(value: Tensor, reductionAxes: readonly number[], sevenBit = false): FakeQuantizeParams {
   const { data, shape } = reduceAbsMax(value, reductionAxes);
   const low = data.map((m) => -m);
-  return { levels: 255, shape, inputLow: low, inputHigh: data, outputLow: low.slice(), outputHigh: data.slice() };
+  return { levels: sevenBit ? 127 : 255, shape, inputLow: low, inputHigh: data, outputLow: low.slice(), outputHigh: data.slice() };
 }
 
 /**

@@ -22,17 +22,21 @@ export function registerQuantize(program: Command): void {
     .addOption(new Option('--model-type <type>', 'transformer: SmoothQuant, mixed preset by default').choices(['transformer']))
     .option('--ignored-scope <spec...>', SCOPE_HELP)
     .option('--no-fast-bias-correction', 'skip the bias correction pass')
+    .addOption(new Option('--overflow-fix <mode>', '7-bit weights (CPUs without VNNI run int8 exactly only with them): on every layer, the first, or none')
+      .choices(['enable', 'first_layer', 'disable']).default('enable'))
     .option('-d, --device <name>', 'device that runs the calibration passes', 'CPU')
     .option('--compress-to-fp16 [bool]', 'store the remaining float constants as f16, as OpenVINO does', 'true')
     .action(async (opts: {
       model: string; output: string; data: string; subsetSize: number; preset?: 'performance' | 'mixed';
       modelType?: 'transformer'; ignoredScope?: string[]; fastBiasCorrection: boolean; device: string; compressToFp16: string | boolean;
+      overflowFix: 'enable' | 'first_layer' | 'disable';
     }) => {
       const model = await new Core().readModel(opts.model);
       const data = new NpyFolderDataset(opts.data, model.inputs.map((i) => i.anyName));
       const quantized = await quantize(model, data, {
         subsetSize: opts.subsetSize,
         fastBiasCorrection: opts.fastBiasCorrection,
+        overflowFix: opts.overflowFix,
         targetDevice: opts.device,
         ...(opts.preset ? { preset: opts.preset } : {}),
         ...(opts.modelType ? { modelType: opts.modelType } : {}),

@@ -15,6 +15,11 @@ export interface ConstantFoldingOptions extends PassOptions {
    * Off by default: plugins keep compressed weights and decompress them their own way.
    */
   foldDecompression?: boolean;
+  /**
+   * Fold FakeQuantize of constants (quantized weights). Off by default: low-precision kernels
+   * read the quantizer's ranges to run the layer in int8.
+   */
+  foldWeightQuantizers?: boolean;
   /** A fold may grow the constant data past this many bytes only when its inputs are as large. */
   maxGrowthBytes?: number;
 }
@@ -98,6 +103,7 @@ export function foldConstants(model: Model, options: ConstantFoldingOptions = {}
   const folded = rewriteEach(model, (n) => {
     if (NEVER_FOLDED.has(n.type) || n.type.startsWith('Random') || hasBody(n)) return false;
     if (!options.foldDecompression && isDecompressionConvert(n)) return false;
+    if (!options.foldWeightQuantizers && n.type === 'FakeQuantize') return false;
     const values = foldedValues(n, options);
     return values !== undefined && replaceByConstants(n, values);
   });

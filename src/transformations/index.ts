@@ -13,3 +13,4 @@ export { fuseSwish } from './swish-fusion.js';
 export { fuseHSwish } from './hswish-fusion.js';
 export { fuseClamp } from './clamp-fusion.js';
 export { fuseAttention } from './attention-fusion.js';
+export { fuseQuantizeDequantize } from './qdq-fusion.js';

@@ -12,6 +12,7 @@ import { fuseHSwish } from './hswish-fusion.js';
 import { fuseLayerNorm } from './layer-norm-fusion.js';
 import { fuseSoftmax } from './softmax-fusion.js';
 import { fuseSwish } from './swish-fusion.js';
+import { fuseQuantizeDequantize } from './qdq-fusion.js';
 import { eliminateTransposes } from './transpose-elimination.js';
 
 /** Rewrites per pass, summed over the pipeline's rounds. */
@@ -28,6 +29,8 @@ export interface TransformationStats {
   hSigmoidFusion: number;
   clampFusion: number;
   attentionFusion: number;
+  /** ONNX QuantizeLinear → DequantizeLinear pairs (and their layers' int8 weights) as FakeQuantize. */
+  qdqFusion: number;
   /** Rounds run until a fixed point (or the round limit). */
   rounds: number;
 }
@@ -43,7 +46,7 @@ export interface TransformationOptions extends ConstantFoldingOptions {
 
 const emptyStats = (): TransformationStats => ({
   deadCode: 0, constantFolding: 0, transposeElimination: 0, batchNormFusion: 0, geluFusion: 0, layerNormFusion: 0,
-  softmaxFusion: 0, swishFusion: 0, hSwishFusion: 0, hSigmoidFusion: 0, clampFusion: 0, attentionFusion: 0, rounds: 0,
+  softmaxFusion: 0, swishFusion: 0, hSwishFusion: 0, hSigmoidFusion: 0, clampFusion: 0, attentionFusion: 0, qdqFusion: 0, rounds: 0,
 });
 
 /**
@@ -76,6 +79,7 @@ export function commonTransformations(model: Model, options: TransformationOptio
     stats.rounds++;
     let changed = 0;
     changed += run('constantFolding', () => foldConstants(model, { ...options, validate: false }));
+    changed += run('qdqFusion', () => fuseQuantizeDequantize(model, quiet));
     changed += run('transposeElimination', () => eliminateTransposes(model, quiet));
     changed += run('batchNormFusion', () => fuseBatchNorm(model, quiet));
     changed += run('geluFusion', () => fuseGelu(model, quiet));

@@ -15,7 +15,7 @@ test('quantized models save as OpenVINO IR with FakeQuantize layers and read bac
     const xml = join(dir, `${model.getName()}.xml`);
     saveModelSync(q, xml, false);
     const text = readFileSync(xml, 'utf8');
-    assert.match(text, /<layer id="\d+" name="[^"]*fq_weights_1" type="FakeQuantize" version="opset1">\s*<data levels="255" auto_broadcast="numpy"\s*\/>/);
+    assert.match(text, /<layer id="\d+" name="[^"]*fq_weights_1" type="FakeQuantize" version="opset1">\s*<data levels="127" auto_broadcast="numpy"\s*\/>/);
     assert.match(text, /type="FakeQuantize" version="opset1">\s*<data levels="256"/);
     const back = new Core().readModelSync(xml);
     assert.equal(nodesOfType(back, 'FakeQuantize').length, nodesOfType(q, 'FakeQuantize').length);

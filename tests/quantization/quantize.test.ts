@@ -27,7 +27,7 @@ test('quantize puts FakeQuantize on the weights and activation inputs of convolu
     const act = fqOn(q, layer, 0), weight = fqOn(q, layer, 1);
     assert.ok(act && weight, `${layer} has both quantizers`);
     assert.equal(act.attrs['levels'], 256);
-    assert.equal(weight.attrs['levels'], 255);
+    assert.equal(weight.attrs['levels'], 127, 'overflow fix: 7-bit weights by default');
     assert.equal(weight.inputValue(0).node.type, 'Constant');
   }
   assert.equal(fqOn(q, 'conv1', 0)!.inputValue(0).node.type, 'Parameter');
@@ -183,4 +183,13 @@ test('percentiles match a sorted reference, interpolating between neighbours', (
     assert.ok(Math.abs(gotHigh - high) < 1e-12 && Math.abs(gotLow - low) < 1e-12, `p=${p}: [${gotLow}, ${gotHigh}] vs [${low}, ${high}]`);
   }
   assert.deepEqual(percentiles(Float32Array.of(Number.NaN, 2, Infinity), 99), [2, 2]);
+});
+
+test('overflowFix: 8-bit weights when disabled, 7-bit on the first layer only under first_layer', async () => {
+  const model = convNet();
+  const off = await quantize(model, randomInputs(model, 8, 1), { ...opts, overflowFix: 'disable' });
+  for (const layer of ['conv1', 'conv2', 'fc']) assert.equal(fqOn(off, layer, 1)!.attrs['levels'], 255, layer);
+  const first = await quantize(model, randomInputs(model, 8, 1), { ...opts, overflowFix: 'first_layer' });
+  assert.deepEqual(['conv1', 'conv2', 'fc'].map((layer) => fqOn(first, layer, 1)!.attrs['levels']), [127, 255, 255]);
+  await assert.rejects(quantize(model, randomInputs(model, 8, 1), { ...opts, overflowFix: 'sometimes' as never }), /overflowFix must be one of/);
 });

@@ -10,6 +10,12 @@ const F16_MAX = 65504;
 /** Inputs whose values drive shape inference (Reshape's target shape...) stay exact. */
 const isShapeLike = (input: Input): boolean => input.node.op.valueInputs?.includes(input.index) ?? false;
 
+/**
+ * A FakeQuantize's ranges stay f32: int8 kernels need the zero point they imply to fall exactly on
+ * a level, which f16 rounding of the bounds breaks.
+ */
+const isQuantizerRange = (input: Input): boolean => input.node.type === 'FakeQuantize' && input.index >= 1;
+
 /** Nodes a user or pass marked to keep full precision. */
 const keepsPrecision = (n: Node): boolean =>
   Object.keys(n.rtInfo).some((k) => k.startsWith('disable_fp16_compression') || k.startsWith('precise'));
@@ -31,7 +37,7 @@ function compressConstants(model: Model): void {
     const out = node.outputs[0];
     if (node.type !== 'Constant' || !out || out.elementType !== 'f32' || keepsPrecision(node)) continue;
     const targets = out.getTargetInputs();
-    if (targets.length === 0 || targets.some(isShapeLike)) continue;
+    if (targets.length === 0 || targets.some(isShapeLike) || targets.some(isQuantizerRange)) continue;
     const value = node.attrs['value'];
     if (!(value instanceof Tensor)) continue;
     const src = toNumbers(value);

@@ -18,7 +18,8 @@ export interface InterpolateSetup {
 }
 
 /** Maps an output coordinate to the input axis (OpenVINO's coordinate_transformation_mode). */
-function original(mode: CoordinateTransform, x: number, scale: number, outLen: number, inLen: number): number {
+/** The source coordinate of output index x along one axis (OpenVINO's coordinate_transformation_mode). */
+export function sourceCoordinate(mode: CoordinateTransform, x: number, scale: number, outLen: number, inLen: number): number {
   switch (mode) {
     case 'half_pixel': return (x + 0.5) / scale - 0.5;
     case 'pytorch_half_pixel': return outLen > 1 ? (x + 0.5) / scale - 0.5 : 0;
@@ -28,7 +29,8 @@ function original(mode: CoordinateTransform, x: number, scale: number, outLen: n
   }
 }
 
-function nearestPixel(mode: NearestMode, x: number, downsample: boolean): number {
+/** The source index nearest_mode picks for coordinate x. */
+export function nearestIndex(mode: NearestMode, x: number, downsample: boolean): number {
   switch (mode) {
     case 'round_prefer_floor': return x === Math.floor(x) + 0.5 ? Math.floor(x) : Math.round(x);
     case 'round_prefer_ceil': return Math.round(x);
@@ -56,14 +58,14 @@ export function interpolateKernel(x: Tensor, s: InterpolateSetup): Tensor {
   const inStr = stridesOf(inShape);
   const out = new Float64Array(shapeSize(s.outShape));
   const clip = (c: number, axis: number): number => Math.max(0, Math.min(c, inShape[axis]! - 1));
-  const coord = (o: number[], i: number): number => original(s.coordinateTransformationMode, o[s.axes[i]!]!, s.scales[i]!, s.outShape[s.axes[i]!]!, inShape[s.axes[i]!]!);
+  const coord = (o: number[], i: number): number => sourceCoordinate(s.coordinateTransformationMode, o[s.axes[i]!]!, s.scales[i]!, s.outShape[s.axes[i]!]!, inShape[s.axes[i]!]!);
   const offsetOf = (idx: number[]): number => idx.reduce((acc, c, d) => acc + c * inStr[d]!, 0);
   const n = s.axes.length;
   let o = 0;
   forEachIndex(s.outShape, (oi) => {
     const base = [...oi];
     if (s.mode === 'nearest') {
-      s.axes.forEach((axis, i) => { base[axis] = clip(nearestPixel(s.nearestMode, coord(oi, i), s.scales[i]! < 1), axis); });
+      s.axes.forEach((axis, i) => { base[axis] = clip(nearestIndex(s.nearestMode, coord(oi, i), s.scales[i]! < 1), axis); });
       out[o++] = v[offsetOf(base)]!;
       return;
     }

@@ -85,7 +85,7 @@ export function compilePlan(model: Model, addon: NativeAddon, threads: number, j
   // when it is created, so plans are built with the count they will run with.
   addon.setNumThreads(threads);
   for (let attempt = 0; attempt < MAX_BUILD_ATTEMPTS; attempt++) {
-    const lowered = lowerModel(model, denied, unfused);
+    const lowered = lowerModel(model, denied, unfused, { int8Dot: addon.hasInt8Dot?.() ?? false });
     let plan: PlanHandle;
     try {
       plan = addon.createPlan(lowered.desc);
@@ -93,10 +93,18 @@ export function compilePlan(model: Model, addon: NativeAddon, threads: number, j
       const err = e as PlanBuildError;
       const node = err.step === undefined ? undefined : lowered.stepNodes[err.step];
       if (!node || denied.has(node)) throw e;
-      // oneDNN may refuse a post-op chain it would run unfused: first split the step, then give up on it.
+      if (process.env['TSVINO_PLAN_DEBUG']) process.stderr.write(`plan retry: ${node.type} "${node.friendlyName}": ${err.message}\n`);
+      // oneDNN may refuse a post-op chain or an int8 variant it would run as a plain f32 step:
+      // first split the step (and drop int8), then give up on it.
       const fused = [...lowered.fusedInto].filter(([, step]) => step === err.step).map(([n]) => n);
-      if (fused.length) fused.forEach((n) => unfused.add(n));
-      else denied.add(node);
+      const step = lowered.desc.steps[err.step!];
+      const int8 = step !== undefined && 'scales' in step && step.scales !== undefined && !unfused.has(node);
+      if (fused.length || int8) {
+        fused.forEach((n) => unfused.add(n));
+        if (int8) unfused.add(node);
+      } else {
+        denied.add(node);
+      }
       continue;
     }
     return new PlanExecutor(model, lowered, addon, plan, threads, jsKernel, profiling);
@@ -200,6 +208,8 @@ class PlanExecutor implements CompiledPlan {
     for (const op of this.addon.planOps(this.plan!)) {
       if (out[op.step] === undefined || op.primitive !== 'reorder') out[op.step] = op.primitive === 'kernel' ? op.impl : `onednn_${op.primitive}_${op.impl}`;
     }
+    // As OpenVINO's CPU plugin marks low-precision layers: int8 steps end in _I8.
+    this.lowered.desc.steps.forEach((s, k) => { if ('scales' in s && s.scales && out[k]) out[k] += '_I8'; });
     return out;
   }
 

@@ -4,6 +4,8 @@ import { sameShape } from '../../ops/util/shape.js';
 import { convGeometry } from './kernels/native-convolution.js';
 import { poolAttrsOf, poolGeometryOf } from './kernels/native-pooling.js';
 import { intsAttr } from './kernels/native-util.js';
+import { int8Bias, lowerFakeQuantize, lowerInt8Convolution, lowerInt8MatMul } from './lower-int8.js';
+import { lowerInterpolate } from './lower-resample.js';
 import type { Lowering } from './lowering.js';
 import type { BinaryAlgorithm, EltwiseAlgorithm, PlanPostOp, PlanStep } from './native.js';
 
@@ -74,7 +76,7 @@ function lowerEltwise(node: Node, l: Lowering, e: { algorithm: EltwiseAlgorithm 
  * Appends an eltwise post-op, composing it with a linear one right before it. oneDNN 2.6's GEMM
  * matmul computes chains holding two linear post-ops wrongly, so a chain keeps at most one.
  */
-function appendEltwise(post: PlanPostOp[], e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }): boolean {
+export function appendEltwise(post: PlanPostOp[], e: { algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }): boolean {
   const last = post[post.length - 1];
   if (e.algorithm === 'linear' && last?.kind === 'eltwise' && last.algorithm === 'linear') {
     // a2·(a1·x + b1) + b2
@@ -154,7 +156,7 @@ function lowerBiasOrPostOp(node: Node, l: Lowering, spec: { algorithm: BinaryAlg
     if (spec.algorithm === 'add' && c && host.kind !== 'binary' && host.bias === undefined
       && host.post.length === 0 && isPerChannel(operandDims, out, channelAxis)) {
       const channels = out[channelAxis]!;
-      const bias = l.constSlot(c, [channels]);
+      const bias = l.constSlot(host.kind !== 'deconv' && host.scales ? int8Bias(c, host.scales) : c, [channels]);
       if (bias === undefined) return false;
       host.bias = bias;
       l.absorb(node, host);
@@ -501,9 +503,10 @@ export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<str
   ...Object.keys(BINARY).map((type): [string, NativeLowering] => [type, lowerBinary]),
   ['Multiply', withFirst(absorbIntoLayerNorm, lowerBinary)],
   ['Add', withFirst(absorbIntoLayerNorm, lowerBinary)],
-  ['Convolution', lowerConvolution],
-  ['GroupConvolution', lowerConvolution],
-  ['MatMul', lowerMatMul],
+  ['Convolution', withFirst(lowerInt8Convolution, lowerConvolution)],
+  ['GroupConvolution', withFirst(lowerInt8Convolution, lowerConvolution)],
+  ['MatMul', withFirst(lowerInt8MatMul, lowerMatMul)],
+  ['FakeQuantize', lowerFakeQuantize],
   ['ConvolutionBackpropData', lowerDeconvolution],
   ['GroupConvolutionBackpropData', lowerDeconvolution],
   ['MaxPool', lowerMaxPool],
@@ -522,6 +525,7 @@ export const NATIVE_LOWERINGS: ReadonlyMap<string, NativeLowering> = new Map<str
   ['Concat', lowerConcat],
   ['ScaledDotProductAttention', lowerAttention],
   ['Pad', lowerPad],
+  ['Interpolate', lowerInterpolate],
 ]);
 
 export type { PlanPostOp };

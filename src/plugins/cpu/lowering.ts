@@ -5,6 +5,7 @@ import { sameShape } from '../../ops/util/shape.js';
 import type { PlanDesc, PlanPostOp, PlanSlotDesc, PlanStep } from './native.js';
 import { NATIVE_LOWERINGS } from './lower-ops.js';
 import { prepareCompressedWeights } from './lower-compressed.js';
+import type { ActivationQuantization } from './lower-int8.js';
 
 /**
  * Lowering: a model with static shapes becomes one native plan (slots and oneDNN steps, with
@@ -51,9 +52,21 @@ export class Lowering {
   private readonly readyAt = new Map<Output, number>();
   private readonly externalOf = new Map<Output, number>();
   private readonly constSlots = new Map<Tensor, Map<string, number>>();
+  /** Activations a quantize step wrote as integers, for int8 readers. */
+  private readonly quantized = new Map<Output, { slot: number; q: ActivationQuantization }>();
+  /** Values made only when something reads them (a FakeQuantize's dequantized f32 copy). */
+  private readonly lazy = new Map<Output, () => void>();
+  /** FakeQuantizes of constant weights, folded only if an f32 reader needs the result. */
+  private readonly deferred = new Set<Node>();
   private segmentStart = 0;
 
-  constructor(private readonly model: Model, private readonly denied: ReadonlySet<Node>, private readonly unfused: ReadonlySet<Node>) {}
+  /** The CPU has an int8 dot product (VNNI): 8-bit weights run int8 without saturating. */
+  readonly int8Dot: boolean;
+
+  constructor(private readonly model: Model, private readonly denied: ReadonlySet<Node>, private readonly unfused: ReadonlySet<Node>,
+    options: LoweringOptions = {}) {
+    this.int8Dot = options.int8Dot ?? false;
+  }
 
   run(): LoweredModel {
     const params = this.model.parameters;
@@ -68,6 +81,7 @@ export class Lowering {
       if (lower && this.nativeReady(node) && lower(node, this)) continue;
       this.js(node);
     }
+    for (const r of this.model.results) this.materialize(r.inputValue(0));
     this.closeSegment();
     for (const r of this.model.results) {
       const v = this.values.get(r.inputValue(0));
@@ -96,8 +110,21 @@ export class Lowering {
   private fold(node: Node): boolean {
     if (node.inputs.length === 0 && node.type !== 'Constant') return false;
     if (UNFOLDABLE.has(node.type)) return false;
-    const inputs = node.inputs.map((i) => this.constOf(i.getSourceOutput()));
+    // A deferred quantizer's result is not known here: folding its readers would compute it.
+    const inputs = node.inputs.map((i) => {
+      const v = this.values.get(i.getSourceOutput());
+      return v?.kind === 'const' ? v.tensor : undefined;
+    });
     if (!inputs.every((t): t is Tensor => t !== undefined)) return false;
+    // Quantized weights: int8 layers read the FakeQuantize's inputs, not its f32 result.
+    if (node.type === 'FakeQuantize' && !this.denied.has(node)) {
+      this.deferred.add(node);
+      return true;
+    }
+    return this.evaluateNow(node, inputs);
+  }
+
+  private evaluateNow(node: Node, inputs: Tensor[]): boolean {
     let outs: Tensor[];
     try {
       outs = node.op.evaluate(inputs, node.attrs, {
@@ -111,6 +138,7 @@ export class Lowering {
   }
 
   private js(node: Node): void {
+    for (const i of node.inputs) this.materialize(i.getSourceOutput());
     this.closeSegment();
     this.program.push({ kind: 'js', node });
     for (const i of node.inputs) {
@@ -134,12 +162,47 @@ export class Lowering {
   // ---- what the per-op lowerings use ----
 
   constOf(o: Output): Tensor | undefined {
+    if (this.deferred.has(o.node)) this.materialize(o);
     const v = this.values.get(o);
     return v?.kind === 'const' ? v.tensor : undefined;
   }
 
+  /** Makes a lazy or deferred value real (emitting its steps now, or folding it). */
+  private materialize(o: Output): void {
+    if (this.values.has(o)) return;
+    const make = this.lazy.get(o);
+    if (make) {
+      this.lazy.delete(o);
+      make();
+    } else if (this.deferred.delete(o.node)) {
+      // A quantizer that cannot be evaluated runs in JavaScript, where it reports its own error.
+      if (!this.evaluateNow(o.node, o.node.inputs.map((i) => this.constOf(i.getSourceOutput())!))) this.js(o.node);
+    }
+  }
+
+  /** `o` as integers, when a quantize step produced it. */
+  quantizedOf(o: Output): { slot: number; q: ActivationQuantization } | undefined { return this.quantized.get(o); }
+
+  /** Records that `slot` holds `o` quantized by `q`; `dequantize` makes `o`'s f32 value when something reads it. */
+  setQuantized(o: Output, slot: number, q: ActivationQuantization, dequantize: () => void): void {
+    this.quantized.set(o, { slot, q });
+    this.lazy.set(o, dequantize);
+  }
+
+  /** A FakeQuantize of constants whose f32 result is not computed unless something reads it. */
+  isDeferred(node: Node): boolean { return this.deferred.has(node); }
+
+  /** Whether `node` must get a plain f32 step of its own (a retry after its fused or int8 step failed). */
+  isUnfused(node: Node): boolean { return this.unfused.has(node); }
+
+  /** A constant slot over integer data (int8 weights), read in place by the plan. */
+  intConstSlot(data: Int8Array | Uint8Array, dims: number[]): number {
+    return this.slots.push({ dims: [...dims], kind: 'const', type: data instanceof Int8Array ? 's8' : 'u8', data }) - 1;
+  }
+
   /** The slot holding `o` (an external one for values JavaScript produces), or undefined for non-f32 constants. */
   slotOf(o: Output, dims: number[] = o.getShape()): number | undefined {
+    this.materialize(o);
     const v = this.values.get(o);
     if (!v) return undefined;
     if (v.kind === 'const') return this.constSlot(v.tensor, dims);
@@ -170,7 +233,9 @@ export class Lowering {
     return slot;
   }
 
-  newSlot(dims: number[]): number { return this.slots.push({ dims: [...dims], kind: 'arena' }) - 1; }
+  newSlot(dims: number[], type?: 'u8' | 's8'): number {
+    return this.slots.push(type ? { dims: [...dims], kind: 'arena', type } : { dims: [...dims], kind: 'arena' }) - 1;
+  }
 
   /** Emits a step whose result is `output` (a new slot unless the step names its dst). */
   emit(step: PlanStep, node: Node, output?: Output): number {
@@ -208,6 +273,9 @@ export class Lowering {
     return index !== undefined && ready !== undefined && ready <= index;
   }
 
+  /** Records that `node` was folded into `step` without defining its output (a quantizer writing integers). */
+  markFused(node: Node, step: PlanStep): void { this.fusedInto.set(node, this.steps.indexOf(step)); }
+
   /** Records that `node` was folded into `step`, whose slot now also holds node's output. */
   absorb(node: Node, step: PlanStep, post?: PlanPostOp): void {
     if (post && 'post' in step) step.post.push(post);
@@ -224,6 +292,8 @@ const isKind = <K extends PlanStep['kind']>(s: PlanStep, kinds: readonly K[]): s
   kinds.some((k) => k === s.kind);
 
 
+export interface LoweringOptions { int8Dot?: boolean }
+
 /** Lowers `model` (static shapes): nodes in `denied` go to JavaScript, nodes in `unfused` get steps of their own. */
-export const lowerModel = (model: Model, denied: ReadonlySet<Node> = new Set(), unfused: ReadonlySet<Node> = new Set()): LoweredModel =>
-  new Lowering(model, denied, unfused).run();
+export const lowerModel = (model: Model, denied: ReadonlySet<Node> = new Set(), unfused: ReadonlySet<Node> = new Set(),
+  options: LoweringOptions = {}): LoweredModel => new Lowering(model, denied, unfused, options).run();

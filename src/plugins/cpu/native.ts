@@ -55,9 +55,18 @@ export interface PlanSlotDesc {
   kind: 'arena' | 'external' | 'const';
   /** A reader outside the primitive chain needs row-major layout. */
   plain?: boolean;
-  data?: Float32Array;
+  /** f32 unless quantized: u8/s8 activations, s8 int8 weights (whose data is then an Int8Array). */
+  type?: 'f32' | 'u8' | 's8';
+  data?: Float32Array | Int8Array | Uint8Array;
   /** A constant from the model cache that exists only as packed weights (see createPlanPacked): no data. */
   packedOnly?: boolean;
+}
+
+/** What makes a conv or matmul step int8 (its source slot is u8/s8 and its weights s8). */
+export interface Int8Params {
+  /** Output scales: src scale × weight scale, one per output channel (or one for all). */
+  scales?: Float32Array;
+  srcZeroPoint?: number;
 }
 
 export type PlanPostOp =
@@ -67,11 +76,17 @@ export type PlanPostOp =
 
 /** One step: a oneDNN primitive (or a view) over slot ids; see native/src/plan-build.cc. */
 export type PlanStep =
-  | { kind: 'conv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
-    padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] }
+  | ({ kind: 'conv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
+    padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] } & Int8Params)
   | { kind: 'deconv'; src: number; weights: number; bias?: number; dst: number; strides: number[]; dilations: number[];
     padsBegin: number[]; padsEnd: number[]; post: PlanPostOp[] }
-  | { kind: 'matmul'; a: number; b: number; bias?: number; dst: number; transposeA: boolean; transposeB: boolean; post: PlanPostOp[] }
+  | ({ kind: 'matmul'; a: number; b: number; bias?: number; dst: number; transposeA: boolean; transposeB: boolean; post: PlanPostOp[] } & Int8Params)
+  /** Interpolate over the spatial axes, with oneDNN's half-pixel coordinates (scale out/in). */
+  | { kind: 'resample'; src: number; dst: number; algorithm: 'nearest' | 'linear' }
+  /** f32 → u8/s8: saturate(round(x / scale) + zeroPoint); channelsLast when convolutions read it. */
+  | { kind: 'quantize'; src: number; dst: number; scale: number; zeroPoint: number; layout: 'plain' | 'channelsLast' }
+  /** u8/s8 → f32: scale · (q − zeroPoint). */
+  | { kind: 'dequantize'; src: number; dst: number; scale: number; zeroPoint: number }
   | { kind: 'pool'; src: number; dst: number; algorithm: PoolGeometry['algorithm']; kernel: number[]; strides: number[];
     dilations: number[]; padsBegin: number[]; padsEnd: number[] }
   | { kind: 'eltwise'; src: number; dst: number; algorithm: EltwiseAlgorithm | 'linear'; alpha: number; beta: number }
@@ -137,6 +152,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** oneDNN's version. */
   version(): string;
+  /** Whether the CPU has an int8 dot product (VNNI); without one, only 7-bit weights run int8 exactly. Absent in older builds. */
+  hasInt8Dot?(): boolean;
   /** Number of cached primitives (for tests and diagnostics). */
   cacheSize(): number;
   /**
