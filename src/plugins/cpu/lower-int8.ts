@@ -245,12 +245,19 @@ export const lowerFakeQuantize: NativeLowering = (node, l) => {
   return true;
 };
 
+/** The quantized activation and kernel-ready weights of an int8 layer, or undefined when it stays f32. */
+function int8Inputs(node: Node, l: Lowering, layer: 'conv' | 'matmul'): { a: { slot: number; q: ActivationQuantization }; w: WeightQuantization } | undefined {
+  const a = l.quantizedOf(inputOf(node, 0));
+  if (!a || !int8Reader(node, 0, l)) return undefined;
+  const w = kernelWeights(layerWeights(node, l)!, a.q, l.int8Dot, layer);
+  return w ? { a, w } : undefined;
+}
+
 /** Convolution or GroupConvolution over a quantized activation and quantized weights, in int8. */
 export const lowerInt8Convolution: NativeLowering = (node, l) => {
-  const a = l.quantizedOf(inputOf(node, 0));
-  if (!a || !int8Reader(node, 0, l)) return false;
-  const w = kernelWeights(layerWeights(node, l)!, a.q, l.int8Dot, 'conv');
-  if (!w) return false;
+  const inputs = int8Inputs(node, l, 'conv');
+  if (!inputs) return false;
+  const { a, w } = inputs;
   const wShape = inputOf(node, 1).getShape();
   const g = convGeometry(node, inputOf(node, 0).getShape(), wShape);
   if (!g) return false;
@@ -264,10 +271,9 @@ export const lowerInt8Convolution: NativeLowering = (node, l) => {
 
 /** MatMul of a quantized activation by quantized constant 2-D weights, in int8. */
 export const lowerInt8MatMul: NativeLowering = (node, l) => {
-  const a = l.quantizedOf(inputOf(node, 0));
-  if (!a || !int8Reader(node, 0, l)) return false;
-  const w = kernelWeights(layerWeights(node, l)!, a.q, l.int8Dot, 'matmul');
-  if (!w) return false;
+  const inputs = int8Inputs(node, l, 'matmul');
+  if (!inputs) return false;
+  const { a, w } = inputs;
   l.emit({
     kind: 'matmul', a: a.slot, b: l.intConstSlot(w.codes, inputOf(node, 1).getShape()), dst: l.newSlot(node.output(0).getShape()),
     transposeA: false, transposeB: node.attrs['transposeB'] === true, post: [], scales: outputScales(a.q, w), srcZeroPoint: a.q.zeroPoint,
