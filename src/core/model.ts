@@ -160,9 +160,15 @@ export function cloneNode(n: Node, map: ReadonlyMap<Node, Node>): Node {
   const attrs: Attrs = {};
   for (const [k, v] of Object.entries(n.attrs)) attrs[k] = cloneAttr(v);
   const c = new Node(n.op, sources, attrs, n.friendlyName, n);
-  c.rtInfo = structuredClone(n.rtInfo);
+  c.rtInfo = copyRtInfo(n.rtInfo);
   n.outputs.forEach((o, i) => c.output(i).setNames(o.nameSet));
   return c;
+}
+
+/** A deep copy of rt_info; most nodes have none, and structuredClone of `{}` still costs a serialization. */
+function copyRtInfo(info: Record<string, unknown>): Record<string, unknown> {
+  for (const _ in info) return structuredClone(info);
+  return {};
 }
 
 function cloneAttr(v: unknown): unknown {

@@ -50,6 +50,13 @@ const emptyStats = (): TransformationStats => ({
 });
 
 /**
+ * Passes whose own rewrites never enable another of theirs, so a rerun right after a run finds
+ * nothing. Constant folding visits producers first and turns each foldable node into a Constant
+ * before its consumers are visited, so a whole constant chain folds in one run.
+ */
+const SETTLES_IN_ONE_RUN: ReadonlySet<PassName> = new Set<PassName>(['constantFolding']);
+
+/**
  * Runs the common transformations on `model` in place until a round changes nothing, and returns
  * how many rewrites each pass made. Order per round: fold constants (ShapeOf chains included),
  * drop redundant transposes and reshapes, fold BatchNorm into convolutions, fuse activations
@@ -68,7 +75,7 @@ export function commonTransformations(model: Model, options: TransformationOptio
     const before = currentEdgeEpoch();
     if (idleAt.get(name) === before) return 0;
     const n = pass();
-    if (currentEdgeEpoch() === before) idleAt.set(name, before);
+    if (currentEdgeEpoch() === before || SETTLES_IN_ONE_RUN.has(name)) idleAt.set(name, currentEdgeEpoch());
     stats[name] += n;
     return n;
   };
