@@ -1,6 +1,6 @@
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Core, Model, ModelFormatError, Tensor, opset, saveModelSync } from '../../src/index.js';
@@ -14,7 +14,9 @@ import { defaultModelPath } from './model-paths.js';
  * JavaScript runs) must compute exactly what a fresh compile computes.
  */
 
-const fresh = (): string => mkdtempSync(join(tmpdir(), 'tsvino-cpu-cache-'));
+const folders: string[] = [];
+const fresh = (): string => { const dir = mkdtempSync(join(tmpdir(), 'tsvino-cpu-cache-')); folders.push(dir); return dir; };
+after(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const blobs = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.blob'));
 const w = (shape: number[], seed: number): Node => opset.constant('f32', shape, randomArray(shape.reduce((a, b) => a * b, 1), seed, -0.5, 0.5));
 
