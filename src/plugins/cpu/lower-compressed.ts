@@ -20,7 +20,6 @@ import type { CompressedWeightsDesc, PlanStep } from './native.js';
 
 type CompressedStep = Extract<PlanStep, { kind: 'cmatmul' }>;
 
-
 /**
  * `parts` when they describe a weight the native kernel can run: positive K and N, a group size
  * dividing K, and codes, scales and zero points of the lengths those imply. Throws a
