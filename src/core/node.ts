@@ -187,12 +187,14 @@ export class Node {
         if (!o.partialShape.equals(r.shape)) o.partialShape = r.shape;
       });
     }
-    const before = this.outputs.map((o) => o.knownValue);
+    const before = this.outputs.some((o) => o.knownValue) ? this.outputs.map((o) => o.knownValue) : undefined;
     this.computeKnownValues(infos);
-    this.outputs.forEach((o, i) => {
-      const was = before[i];
-      if (was && o.knownValue && sameSmallValue(was, o.knownValue)) o.knownValue = was;
-    });
+    if (before) {
+      this.outputs.forEach((o, i) => {
+        const was = before[i];
+        if (was && o.knownValue && sameSmallValue(was, o.knownValue)) o.knownValue = was;
+      });
+    }
     this.inferredFrom = reusesInference(this.op) ? infos : undefined;
   }
 
@@ -209,7 +211,7 @@ export class Node {
   private computeKnownValues(infos: InputInfo[]): void {
     for (const o of this.outputs) o.knownValue = undefined;
     if (!isFoldable(this.op)) return;
-    const small = this.outputs.every((o) => o.partialShape.isStatic() && o.partialShape.toShape().reduce((a, b) => a * b, 1) <= KNOWN_VALUE_LIMIT);
+    const small = this.outputs.every((o) => staticSize(o.partialShape) <= KNOWN_VALUE_LIMIT);
     if (!small) return;
     try {
       // Ops such as ShapeOf and Constant know their value without every input's value.
@@ -224,6 +226,18 @@ export class Node {
   }
 
   toString(): string { return `<${this.op.type} ${this.friendlyName}>`; }
+}
+
+/** Element count of a static shape; Infinity when the rank or any dimension is dynamic. */
+function staticSize(shape: PartialShape): number {
+  const dims = shape.dims;
+  if (dims === null) return Infinity;
+  let n = 1;
+  for (const d of dims) {
+    if (d.min !== d.max) return Infinity;
+    n *= d.min;
+  }
+  return n;
 }
 
 /** Known values up to this many elements are compared by content when a node re-infers. */
@@ -290,8 +304,9 @@ export function resolveAttributes(op: OpDefinition, given: Attrs, nodeName: stri
       v = spec.default;
     }
     if (spec.kind === 'enum' && typeof v === 'string') {
+      // Values from code are already spelled as the table spells them; only others need folding.
       const text = v.toLowerCase();
-      const match = spec.values!.find((x) => x.toLowerCase() === text);
+      const match = spec.values!.includes(v) ? v : spec.values!.find((x) => x.toLowerCase() === text);
       if (match === undefined) {
         throw new ShapeInferenceError(nodeName, op.type, `attribute "${irNameOf(key, spec)}" is "${v}"; expected one of ${spec.values!.join(', ')}`);
       }

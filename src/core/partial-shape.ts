@@ -42,7 +42,13 @@ export class PartialShape {
     return this.dims.length;
   }
   isRankStatic(): boolean { return this.dims !== null; }
-  isStatic(): boolean { return this.dims !== null && this.dims.every((d) => d.isStatic()); }
+  isStatic(): boolean {
+    // A plain loop: shape rules, constant folding and lowering ask this of nearly every output.
+    const dims = this.dims;
+    if (dims === null) return false;
+    for (let i = 0; i < dims.length; i++) if (dims[i]!.min !== dims[i]!.max) return false;
+    return true;
+  }
   isDynamic(): boolean { return !this.isStatic(); }
   getDimensions(): Dimension[] {
     if (this.dims === null) throw new InputError('shape has dynamic rank');
@@ -60,7 +66,10 @@ export class PartialShape {
   /** The static shape; throws when any dimension is dynamic. */
   toShape(): number[] {
     if (!this.isStatic()) throw new InputError(`shape ${this.toString()} is not static`);
-    return this.dims!.map((d) => d.min);
+    const dims = this.dims!;
+    const out: number[] = [];
+    for (let i = 0; i < dims.length; i++) out.push(dims[i]!.min);
+    return out;
   }
 
   /** Whether a tensor of static `shape` fits this partial shape. */

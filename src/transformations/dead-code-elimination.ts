@@ -17,7 +17,8 @@ export function eliminateDeadCode(model: Model): number {
   const dead = new Set<Node>();
   for (const n of live) {
     for (const o of n.outputs) {
-      for (const input of [...o.targets]) {
+      // Deleting the entry being visited is safe while iterating a Set; no copy needed.
+      for (const input of o.targets) {
         if (live.has(input.node)) continue;
         input.detach();
         dead.add(input.node);

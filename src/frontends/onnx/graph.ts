@@ -33,7 +33,7 @@ export function findUnsupported(graph: GraphProto, opsets: OpsetMap, out: Unsupp
   for (const n of graph.node ?? []) {
     const domain = domainOf(n.domain);
     const version = opsets.get(domain);
-    const fn = functions.get(functionKey(domain, n.opType ?? ''));
+    const fn = functions.size ? functions.get(functionKey(domain, n.opType ?? '')) : undefined;
     if (fn) {
       findUnsupported({ node: fn.node ?? [] }, opsets, out, functions);
     } else if (version === undefined) {
@@ -141,7 +141,8 @@ export class GraphBuilder implements TranslationHost {
 
   private translateNode(n: NodeProto): void {
     const domain = domainOf(n.domain);
-    const fn = this.functions.get(functionKey(domain, n.opType ?? ''));
+    // Most models define no local functions: then no key needs building for every node.
+    const fn = this.functions.size ? this.functions.get(functionKey(domain, n.opType ?? '')) : undefined;
     if (fn) {
       for (const inner of expandFunctionCall(n, fn)) this.translateNode(inner);
       return;
