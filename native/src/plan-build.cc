@@ -373,6 +373,13 @@ void int8Scales(const Napi::Object& s, dnnl::primitive_attr& attr, int channelMa
   }
 }
 
+// A reorder from src into dst's layout `want` that also rescales (and shifts by zero points).
+void addScaledReorder(Builder& b, int src, int dst, const memory::desc& want, const dnnl::primitive_attr& attr) {
+  dnnl::reorder::primitive_desc pd(cpuEngine(), b.mdOf(src), cpuEngine(), want, attr);
+  b.produce(dst, want);
+  b.add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, {}, pd.scratchpad_desc());
+}
+
 // f32 → u8/s8: q = saturate(round(x / scale) + zeroPoint), written in the layout the int8 consumer
 // reads ("channelsLast" for convolutions, row-major for matmuls), straight from the producer's layout.
 void buildQuantize(Builder& b, const Napi::Object& s) {
@@ -381,21 +388,18 @@ void buildQuantize(Builder& b, const Napi::Object& s) {
   if (d.dt == kF32) throw StepError{"quantize writes a u8 or s8 slot", false};
   const float scale = static_cast<float>(num(s, "scale"));
   if (!(scale > 0)) throw StepError{"quantize needs a positive scale", false};
-  memory::desc want = plainDescOf(d.dims, d.dt);
-  if (str(s, "layout") == "channelsLast" && d.dims.size() == 4) want = memory::desc(d.dims, d.dt, tag::nhwc);
-  if (str(s, "layout") == "channelsLast" && d.dims.size() == 5) want = memory::desc(d.dims, d.dt, tag::ndhwc);
+  const tag channelsLast = str(s, "layout") != "channelsLast" ? tag::undef
+                           : d.dims.size() == 4                ? tag::nhwc
+                           : d.dims.size() == 5                ? tag::ndhwc
+                                                               : tag::undef;
   dnnl::primitive_attr attr = userScratchpad();
   attr.set_output_scales(0, {1.f / scale});
   const int32_t zp = zeroPointOf(s, "zeroPoint");
   if (zp != 0) attr.set_zero_points(DNNL_ARG_DST, 0, {zp});
+  if (channelsLast == tag::undef) return addScaledReorder(b, src, dst, plainDescOf(d.dims, d.dt), attr);
   // Quantizing while transposing takes oneDNN's slow generic reorder: transpose in f32 first.
-  const memory::desc& from = b.mdOf(src);
-  if (!(want == plainDescOf(d.dims, d.dt)) && from == plainDesc(b.slot(src).dims)) {
-    src = b.as(src, memory::desc(d.dims, kF32, want.dims().size() == 4 ? tag::nhwc : tag::ndhwc));
-  }
-  dnnl::reorder::primitive_desc pd(cpuEngine(), b.mdOf(src), cpuEngine(), want, attr);
-  b.produce(dst, want);
-  b.add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, {}, pd.scratchpad_desc());
+  if (b.mdOf(src) == plainDesc(b.slot(src).dims)) src = b.as(src, memory::desc(d.dims, kF32, channelsLast));
+  addScaledReorder(b, src, dst, memory::desc(d.dims, d.dt, channelsLast), attr);
 }
 
 // u8/s8 → f32: x = scale · (q − zeroPoint), row-major (what FakeQuantize's other readers see).
@@ -408,9 +412,7 @@ void buildDequantize(Builder& b, const Napi::Object& s) {
   attr.set_output_scales(0, {static_cast<float>(num(s, "scale"))});
   const int32_t zp = zeroPointOf(s, "zeroPoint");
   if (zp != 0) attr.set_zero_points(DNNL_ARG_FROM, 0, {zp});
-  dnnl::reorder::primitive_desc pd(cpuEngine(), b.mdOf(src), cpuEngine(), want, attr);
-  b.produce(dst, want);
-  b.add([pd] { return dnnl::primitive(dnnl::reorder(pd)); }, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, {}, pd.scratchpad_desc());
+  addScaledReorder(b, src, dst, want, attr);
 }
 
 void buildConvolution(Builder& b, const Napi::Object& s) {

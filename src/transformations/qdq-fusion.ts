@@ -10,16 +10,13 @@ import type { Node, Output } from '../core/node.js';
 import { Tensor, toNumbers } from '../core/tensor.js';
 import { constant } from '../ops/constant.js';
 import { fakeQuantize } from '../ops/fake-quantize.js';
-import { commutedOperands, finishPass, replaceOutput, rewriteEach, sourceOf, type PassOptions } from './pattern.js';
+import { commutedOperands, constantOf, finishPass, replaceOutput, rewriteEach, sourceOf, type PassOptions } from './pattern.js';
 
 const RANGES: Record<string, [number, number]> = { u8: [0, 255], i8: [-128, 127] };
 
 /** The numbers a Constant holds, also through a Convert of one (a zero point stored as u8). */
 function numbersOf(o: Output): Float64Array | undefined {
-  let n = o.node;
-  if (n.type === 'Convert') n = sourceOf(n, 0).node;
-  if (n.type !== 'Constant') return undefined;
-  const t = n.op.evaluateKnown?.([], n.attrs)?.[0];
+  const t = constantOf(o.node.type === 'Convert' ? sourceOf(o.node, 0) : o);
   return t && t.getElementType() !== 'string' ? Float64Array.from(toNumbers(t), Number) : undefined;
 }
 

@@ -72,8 +72,9 @@ function weightHalfLevels(fq: Node): number | undefined {
 
 /**
  * Symmetric per-output-channel weights: a 255- (or 127-) level FakeQuantize on a constant with
- * ranges [−m, m] along `channelAxes` (and 1 elsewhere) becomes codes round(w / s) in −h..h with
- * s = m / h, h = 127 (or 63), exactly the values the FakeQuantize produces. Undefined otherwise.
+ * ranges [−m, m] along `channelAxes` (consecutive axes; 1 elsewhere) becomes codes round(w / s) in
+ * −h..h with s = m / h, h = 127 (or 63), exactly the values the FakeQuantize produces, in the
+ * weight's own element order. Undefined otherwise.
  */
 export function weightQuantization(fq: Node, l: Lowering, channelAxes: readonly number[]): WeightQuantization | undefined {
   const half = weightHalfLevels(fq);
@@ -81,6 +82,7 @@ export function weightQuantization(fq: Node, l: Lowering, channelAxes: readonly 
   const w = l.constOf(inputOf(fq, 0));
   const r = rangesOf(fq, l);
   if (!w || !r || w.getElementType() !== 'f32') return undefined;
+  if (channelAxes.some((ax, i) => ax !== channelAxes[0]! + i)) return undefined;
   const shape = w.getShape();
   const channels = channelAxes.reduce((a, ax) => a * shape[ax]!, 1);
   const channelShape = shape.map((d, i) => (channelAxes.includes(i) ? d : 1));
@@ -94,18 +96,22 @@ export function weightQuantization(fq: Node, l: Lowering, channelAxes: readonly 
     if (!(m >= 0) || !close(at(r.lo, c), -m) || !close(at(r.oLo, c), -m) || !close(at(r.oHi, c), m)) return undefined;
     scales[c] = m / half;
   }
-  // Channel axes lead the weight ([O, ...] or [G, O/G, ...]), so channel c is one contiguous run.
-  if (channelAxes.some((ax, i) => ax !== i)) return undefined;
+  // Runs of `inner` elements (the axes after the channel axes) cycle through the channels.
+  const inner = shape.slice(channelAxes[channelAxes.length - 1]! + 1).reduce((a, b) => a * b, 1);
   const values = w.data as Float32Array;
-  const run = values.length / channels;
   const codes = new Int8Array(values.length);
-  for (let c = 0; c < channels; c++) {
-    const s = scales[c]!;
-    for (let i = c * run; i < (c + 1) * run; i++) {
-      codes[i] = s > 0 ? Math.max(-half, Math.min(half, Math.round(values[i]! / s))) : 0;
-    }
+  for (let start = 0, block = 0; start < values.length; start += inner, block++) {
+    const s = scales[block % channels]!;
+    for (let i = start; i < start + inner; i++) codes[i] = s > 0 ? Math.max(-half, Math.min(half, Math.round(values[i]! / s))) : 0;
   }
   return { codes, scales, half };
+}
+
+/** MatMul weights quantized per output column: axis 1 of [K, N], axis 0 of [N, K] read transposed. */
+export function matMulWeightQuantization(fq: Node, l: Lowering, transposeB: boolean): WeightQuantization | undefined {
+  const w = l.constOf(inputOf(fq, 0));
+  if (!w || w.getShape().length !== 2) return undefined;
+  return weightQuantization(fq, l, [transposeB ? 0 : 1]);
 }
 
 /**
@@ -127,37 +133,6 @@ export function kernelWeights(w: WeightQuantization, src: ActivationQuantization
   if (w.half !== 63) return undefined;
   // The GEMM behind int8 matmuls keeps the weights as they are.
   return src.type === 's8' && layer === 'conv' ? onEvenCodes(w) : w;
-}
-
-/** MatMul weights [K, N] (or [N, K] transposed) quantized per column N: the codes transposed into [N, K] runs. */
-export function matMulWeightQuantization(fq: Node, l: Lowering, transposeB: boolean): WeightQuantization | undefined {
-  const w = l.constOf(inputOf(fq, 0));
-  if (!w || w.getShape().length !== 2) return undefined;
-  if (transposeB) return weightQuantization(fq, l, [0]);
-  // Per-column ranges of a [K, N] weight lie along axis 1, which is not leading: quantize the
-  // transposed copy's layout by hand.
-  const r = rangesOf(fq, l);
-  const half = weightHalfLevels(fq);
-  if (!r || half === undefined || w.getElementType() !== 'f32') return undefined;
-  const [k, n] = w.getShape() as [number, number];
-  const ok = (a: Float64Array, s: number[]): boolean => a.length === 1 || (a.length === n && s.length === 2 && s[0] === 1 && s[1] === n);
-  if (![r.lo, r.hi, r.oLo, r.oHi].every((a, i) => ok(a, r.shapes[i]!))) return undefined;
-  const at = (a: Float64Array, c: number): number => a[a.length === 1 ? 0 : c]!;
-  const scales = new Float32Array(n);
-  for (let c = 0; c < n; c++) {
-    const m = at(r.hi, c);
-    if (!(m >= 0) || !close(at(r.lo, c), -m) || !close(at(r.oLo, c), -m) || !close(at(r.oHi, c), m)) return undefined;
-    scales[c] = m / half;
-  }
-  const values = w.data as Float32Array;
-  const codes = new Int8Array(values.length);
-  for (let i = 0; i < k; i++) {
-    for (let c = 0; c < n; c++) {
-      const s = scales[c]!;
-      codes[i * n + c] = s > 0 ? Math.max(-half, Math.min(half, Math.round(values[i * n + c]! / s))) : 0;
-    }
-  }
-  return { codes, scales, half };
 }
 
 /**

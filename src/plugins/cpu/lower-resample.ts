@@ -47,7 +47,8 @@ export const lowerInterpolate: NativeLowering = (node, l) => {
   const rank = xs.length;
   if (rank < 3 || rank > 5 || ys.length !== rank || xs[0] !== ys[0] || xs[1] !== ys[1]) return false;
   // The scale each axis's coordinate transform uses: out/in for sizes, the given value for scales.
-  const v4 = node.inputs.length >= 3 && node.op.version === 'opset4';
+  // Interpolate-4 takes (data, sizes, scales, axes); Interpolate-11 (data, scales or sizes, axes).
+  const v4 = node.op.version === 'opset4';
   const axesInput = v4 ? 3 : 2;
   const axesTensor = node.inputs.length > axesInput ? l.constOf(inputOf(node, axesInput)) : undefined;
   if (node.inputs.length > axesInput && !axesTensor) return false;

@@ -111,10 +111,7 @@ export class Lowering {
     if (node.inputs.length === 0 && node.type !== 'Constant') return false;
     if (UNFOLDABLE.has(node.type)) return false;
     // A deferred quantizer's result is not known here: folding its readers would compute it.
-    const inputs = node.inputs.map((i) => {
-      const v = this.values.get(i.getSourceOutput());
-      return v?.kind === 'const' ? v.tensor : undefined;
-    });
+    const inputs = node.inputs.map((i) => this.knownConst(i.getSourceOutput()));
     if (!inputs.every((t): t is Tensor => t !== undefined)) return false;
     // Quantized weights: int8 layers read the FakeQuantize's inputs, not its f32 result.
     if (node.type === 'FakeQuantize' && !this.denied.has(node)) {
@@ -163,6 +160,11 @@ export class Lowering {
 
   constOf(o: Output): Tensor | undefined {
     if (this.deferred.has(o.node)) this.materialize(o);
+    return this.knownConst(o);
+  }
+
+  /** `o`'s value when it is already a constant, without computing a deferred one. */
+  private knownConst(o: Output): Tensor | undefined {
     const v = this.values.get(o);
     return v?.kind === 'const' ? v.tensor : undefined;
   }
