@@ -1,23 +1,31 @@
-// What `tsvino benchmark` adds over a bare infer loop on the same compiled model, in one process:
-//   node dist/bench/benchmark-overhead.js [-m models/default/classifier.xml] [-d CPU] [--niter 200] [--rounds 5]
-// Rounds alternate tool and bare loop so drift on a shared machine hits both; medians are compared.
+// What `tsvino benchmark` adds over a bare infer loop, in one process:
+//   node dist/bench/benchmark-overhead.js [-m models/default/classifier.xml] [-d CPU] [--shape "input[1,3,224,224]"]
+//                                         [--niter 200] [--rounds 5]
+// Two comparisons, rounds alternating so drift on a shared machine hits both sides alike:
+// - loop: the tool's measured loops (runSync, runAsync) against a bare `infer` / `await inferAsync`
+//   loop on the same compiled model, so plan differences between compiles cannot masquerade as overhead;
+// - tool: the whole `runBenchmark` (its own read and compile each round) against the bare loops.
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { AsyncInferQueue, Core, type CompiledModel, type Tensor } from '../src/index.js';
+import { Core, type CompiledModel, type Tensor } from '../src/index.js';
 import { runBenchmark } from '../src/tools/benchmark.js';
-import { inputLayouts, planInputs } from '../src/tools/benchmark-inputs.js';
+import { inputLayouts, planInputs, reshapeModel } from '../src/tools/benchmark-inputs.js';
+import { runAsync, runSync } from '../src/tools/benchmark-loops.js';
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const median = (xs: ArrayLike<number>): number => {
+  const s = Array.from(xs).sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 function bareSync(compiled: CompiledModel, inputs: Tensor[], niter: number): number {
   const request = compiled.createInferRequest();
   inputs.forEach((t, i) => request.setInputTensor(i, t));
   request.infer();
-  const times: number[] = [];
+  const times = new Float64Array(niter);
   for (let i = 0; i < niter; i++) {
     const t0 = performance.now();
     request.infer();
-    times.push(performance.now() - t0);
+    times[i] = performance.now() - t0;
   }
   return median(times);
 }
@@ -25,44 +33,49 @@ function bareSync(compiled: CompiledModel, inputs: Tensor[], niter: number): num
 async function bareAsync(compiled: CompiledModel, inputs: Tensor[], niter: number): Promise<number> {
   const request = compiled.createInferRequest();
   await request.inferAsync(inputs);
-  const times: number[] = [];
+  const times = new Float64Array(niter);
   for (let i = 0; i < niter; i++) {
     const t0 = performance.now();
     await request.inferAsync(inputs);
-    times.push(performance.now() - t0);
+    times[i] = performance.now() - t0;
   }
   return median(times);
-}
-
-/** The queue alone, one request, for comparison with the tool's async path. */
-async function bareQueue(compiled: CompiledModel, inputs: Tensor[], niter: number): Promise<number> {
-  const queue = new AsyncInferQueue<number>(compiled, 1);
-  const times: number[] = [];
-  queue.setCallback((_e, _r, t0) => { times.push(performance.now() - t0!); });
-  for (let i = 0; i <= niter; i++) await queue.startAsync(inputs, performance.now());
-  return median(times.slice(1));
 }
 
 const program = new Command('benchmark-overhead')
   .option('-m, --model <path>', 'model', 'models/default/classifier.xml')
   .option('-d, --device <name>', 'device', 'CPU')
+  .option('--shape <spec>', 'benchmark_app -shape, for models with dynamic inputs')
   .option('--niter <n>', 'iterations per round', '200')
   .option('--rounds <n>', 'rounds', '5')
   .parse();
-const opts = program.opts<{ model: string; device: string; niter: string; rounds: string }>();
+const opts = program.opts<{ model: string; device: string; shape?: string; niter: string; rounds: string }>();
 const niter = Number(opts.niter);
-const compiled = new Core().compileModelSync(opts.model, opts.device);
-const model = compiled.executable.model;
-const inputs = planInputs(compiled.inputs, inputLayouts(model), []).sets[0]!;
-const rows: Record<string, number[]> = { 'bare sync': [], 'tool sync': [], 'bare async': [], 'bare queue': [], 'tool async': [] };
+const core = new Core();
+const model = core.readModelSync(opts.model);
+const layouts = inputLayouts(model);
+reshapeModel(model, layouts, opts.shape);
+const compiled = core.compileModelSync(model, opts.device, { PERFORMANCE_HINT: 'LATENCY' });
+const inputs = planInputs(compiled.inputs, inputLayouts(compiled.executable.model), []).sets[0]!;
+const limit = { niter, timeMs: undefined };
+const rows: Record<string, number[]> = {
+  'bare sync': [], 'loop sync': [], 'tool sync': [], 'bare async': [], 'loop async': [], 'tool async': [],
+};
+const toolOptions = { model: opts.model, device: opts.device, hint: 'latency', niter, ...(opts.shape ? { shape: opts.shape } : {}) };
 for (let r = 0; r < Number(opts.rounds); r++) {
   rows['bare sync']!.push(bareSync(compiled, inputs, niter));
-  rows['tool sync']!.push((await runBenchmark({ model: opts.model, device: opts.device, api: 'sync', hint: 'latency', niter })).latency.median);
+  const s = runSync(compiled, [inputs], limit, true, undefined, () => {});
+  rows['loop sync']!.push(median(s.latencies.subarray(0, s.count)));
+  rows['tool sync']!.push((await runBenchmark({ ...toolOptions, api: 'sync' })).latency.median);
   rows['bare async']!.push(await bareAsync(compiled, inputs, niter));
-  rows['bare queue']!.push(await bareQueue(compiled, inputs, niter));
-  rows['tool async']!.push((await runBenchmark({ model: opts.model, device: opts.device, api: 'async', hint: 'latency', nireq: 1, niter })).latency.median);
+  const a = await runAsync(compiled, [inputs], limit, 1, undefined, () => {});
+  rows['loop async']!.push(median(a.latencies.subarray(0, a.count)));
+  rows['tool async']!.push((await runBenchmark({ ...toolOptions, api: 'async', nireq: 1 })).latency.median);
 }
-const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)]));
-for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(11)} median latency ${v!.toFixed(4)} ms`);
-console.log(`tool/bare sync:  ${((m['tool sync']! / m['bare sync']! - 1) * 100).toFixed(2)}%`);
-console.log(`tool/bare async: ${((m['tool async']! / m['bare async']! - 1) * 100).toFixed(2)}%`);
+const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(11)} median latency ${v.toFixed(4)} ms`);
+const pct = (a: string, b: string): string => `${((m[a]! / m[b]! - 1) * 100).toFixed(2)}%`;
+console.log(`loop/bare sync:  ${pct('loop sync', 'bare sync')}   (same compiled model)`);
+console.log(`loop/bare async: ${pct('loop async', 'bare async')}   (same compiled model)`);
+console.log(`tool/bare sync:  ${pct('tool sync', 'bare sync')}   (runBenchmark compiles its own)`);
+console.log(`tool/bare async: ${pct('tool async', 'bare async')}   (runBenchmark compiles its own)`);

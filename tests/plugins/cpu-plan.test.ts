@@ -263,3 +263,21 @@ test('CPU: an embedding Gather (row copies) matches TEMPLATE, out-of-range indic
   assertTensor(Object.values(cpu.infer(bad))[0]!, wantBad, { rtol: 0, atol: 0 });
   void t;
 });
+
+test('CPU: a dynamic model is transformed at compile, so each shape is planned from the fused graph', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', '?,4,?', 'x');
+  const swish = opset.multiply(x, opset.sigmoid(x));
+  const model = new Model([opset.relu(swish)], [x], 'dyn-swish');
+  const compiled = await core.compileModel(model, 'CPU');
+  const types = compiled.executable.model.getOrderedOps().map((n) => n.type);
+  assert.ok(types.includes('Swish'), `x * sigmoid(x) fused at compile, got ${types.join(', ')}`);
+  assert.ok(!types.includes('Sigmoid'), 'the unfused Sigmoid is gone');
+  assert.ok(model.getOrderedOps().some((n) => n.type === 'Sigmoid'), 'the user model is left as it was');
+  const cpu = compiled.createInferRequest();
+  const ref = (await core.compileModel(model, 'TEMPLATE')).createInferRequest();
+  for (const shape of [[1, 4, 9], [3, 4, 2]]) {
+    const input = new Tensor('f32', shape, randomArray(size(shape), shape[2]!, -4, 4));
+    assertTensor(Object.values(cpu.infer({ x: input }))[0]!, Object.values(ref.infer({ x: input }))[0]!, { rtol: 1e-5, atol: 1e-6 });
+  }
+});

@@ -56,7 +56,10 @@ export const cpuPlugin: Plugin = {
       };
     }
     // A static model is transformed in place and planned once; its results keep their tensor names,
-    // so the transformed graph serves as the compiled model's ports without another clone.
+    // so the transformed graph serves as the compiled model's ports without another clone. A dynamic
+    // one is transformed here too, as far as its shapes allow: each shape's plan then starts from the
+    // fused graph, and a model cache stores that graph rather than the source one.
+    if (model.parameters.some((p) => p.output(0).partialShape.isDynamic())) commonTransformations(model);
     const plans = new PlanCache(model, { addon: native, threads: threadsPerStream, jsKernel: override, profiling });
     return nativeExecutable(model, plans, properties);
   },
