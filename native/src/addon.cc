@@ -5,9 +5,6 @@
 #include "plan-cache.h"
 
 #include <omp.h>
-#include <sys/mman.h>
-
-#include <cstdlib>
 
 #include <unordered_map>
 
@@ -40,19 +37,6 @@ std::shared_ptr<void> cacheFind(const std::string& key) {
 void cacheStore(const std::string& key, std::shared_ptr<void> value) {
   if (cache().size() >= kCacheLimit) cache().clear();
   cache()[key] = std::move(value);
-}
-
-void adviseHugePages(void* data, size_t bytes) {
-  static const bool enabled = [] {
-    const char* v = std::getenv("TSVINO_HUGE_PAGES");
-    return !(v && std::string(v) == "0");
-  }();
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (!enabled || !data || bytes < kHuge) return;
-  // Only whole 2 MiB pages inside the range can be huge; madvise wants page-aligned bounds.
-  const uintptr_t from = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t to = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // advisory: failure is harmless
 }
 
 memory::dims dimsOf(const Napi::Value& v, const char* what) {

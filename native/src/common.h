@@ -29,12 +29,6 @@ std::shared_ptr<T> cached(const std::string& key, const std::function<std::share
   return made;
 }
 
-// Asks the kernel to back [data, data + bytes) with 2 MiB pages where it can, before the range is
-// first touched: packed weights and arenas are streamed every inference, and with 4 KiB pages the
-// hardware prefetchers stop at every page boundary and the TLB misses on every page.
-// TSVINO_HUGE_PAGES=0 turns it off.
-void adviseHugePages(void* data, size_t bytes);
-
 memory::dims dimsOf(const Napi::Value& v, const char* what);
 memory::dims dimsField(const Napi::Object& o, const char* name);
 std::string keyOf(const memory::dims& d);

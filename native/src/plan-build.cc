@@ -259,7 +259,6 @@ class Builder {
       return inPlace;
     }
     memory out(want, cpuEngine());
-    adviseHugePages(out.get_data_handle(), want.get_size());
     memory user(userMd, cpuEngine(), const_cast<void*>(s.constData));
     dnnl::reorder::primitive_desc pd;
     try {
@@ -1073,7 +1072,6 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
     Slot& s = plan.slots[i];
     if (s.kind == SlotKind::Const && readAtRun[i]) {
       s.constMem = memory(s.md, cpuEngine());
-      adviseHugePages(s.constMem.get_data_handle(), s.md.get_size());
       if (!s.constData) throw Napi::Error::New(env, "constant slot " + std::to_string(i) + " was cached packed only, but a step reads it");
       std::memcpy(s.constMem.get_data_handle(), s.constData, s.md.get_size());
     }

@@ -92,7 +92,6 @@ Napi::Value CreatePlanPacked(const Napi::CallbackInfo& info) {
       w.mem = memory(w.md, cpuEngine(), data.Data());
     } else {
       w.mem = memory(w.md, cpuEngine());
-      adviseHugePages(w.mem.get_data_handle(), w.md.get_size());
       std::memcpy(w.mem.get_data_handle(), data.Data(), w.md.get_size());
     }
     packing.given.push_back(std::move(w));

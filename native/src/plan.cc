@@ -167,10 +167,7 @@ Napi::Value CreateContext(const Napi::CallbackInfo& info) {
   auto* ctx = new Context();
   ctx->plan = plan;
   ctx->arenaBytes = arenaBytes;
-  // Arenas of 2 MiB or more start on a 2 MiB boundary so their pages can be huge ones.
-  const size_t align = arenaBytes >= (size_t{2} << 20) ? (size_t{2} << 20) : 64;
-  ctx->arena = std::aligned_alloc(align, ((arenaBytes + 64 + align - 1) / align) * align);
-  adviseHugePages(ctx->arena, arenaBytes);
+  ctx->arena = std::aligned_alloc(64, ((arenaBytes + 63) / 64) * 64 + 64);
   if (!ctx->arena) {
     delete ctx;
     throw Napi::Error::New(env, "cannot allocate a " + std::to_string(arenaBytes) + "-byte arena");
