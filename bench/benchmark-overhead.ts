@@ -1,7 +1,8 @@
 // What `tsvino benchmark` adds over a bare infer loop, in one process:
 //   node dist/bench/benchmark-overhead.js [-m models/default/classifier.xml] [-d CPU] [--shape "input[1,3,224,224]"]
 //                                         [--niter 200] [--rounds 5]
-// Two comparisons, rounds alternating so drift on a shared machine hits both sides alike:
+// Two comparisons, each round running every loop back to back; the figure is the median of the
+// per-round ratios, so drift on a shared machine between rounds cancels:
 // - loop: the tool's measured loops (runSync, runAsync) against a bare `infer` / `await inferAsync`
 //   loop on the same compiled model, so plan differences between compiles cannot masquerade as overhead;
 // - tool: the whole `runBenchmark` (its own read and compile each round) against the bare loops.
@@ -74,8 +75,13 @@ for (let r = 0; r < Number(opts.rounds); r++) {
 }
 const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)])) as Record<string, number>;
 for (const [k, v] of Object.entries(m)) console.log(`${k.padEnd(11)} median latency ${v.toFixed(4)} ms`);
-const pct = (a: string, b: string): string => `${((m[a]! / m[b]! - 1) * 100).toFixed(2)}%`;
-console.log(`loop/bare sync:  ${pct('loop sync', 'bare sync')}   (same compiled model)`);
-console.log(`loop/bare async: ${pct('loop async', 'bare async')}   (same compiled model)`);
-console.log(`tool/bare sync:  ${pct('tool sync', 'bare sync')}   (runBenchmark compiles its own)`);
-console.log(`tool/bare async: ${pct('tool async', 'bare async')}   (runBenchmark compiles its own)`);
+// Each round's tool and bare loops ran back to back, so the median of the per-round ratios is
+// steadier than the ratio of medians when the host's speed shifts between rounds.
+const pct = (a: string, b: string): string => {
+  const ratios = rows[a]!.map((x, i) => x / rows[b]![i]!).sort((p, q) => p - q);
+  return `${((median(ratios) - 1) * 100).toFixed(2)}% (rounds ${((ratios[0]! - 1) * 100).toFixed(1)}% to ${((ratios.at(-1)! - 1) * 100).toFixed(1)}%)`;
+};
+console.log(`loop/bare sync:  ${pct('loop sync', 'bare sync')}, same compiled model`);
+console.log(`loop/bare async: ${pct('loop async', 'bare async')}, same compiled model`);
+console.log(`tool/bare sync:  ${pct('tool sync', 'bare sync')}, runBenchmark compiles its own`);
+console.log(`tool/bare async: ${pct('tool async', 'bare async')}, runBenchmark compiles its own`);

@@ -76,6 +76,14 @@ test('plan: MatMul + bias + GELU + residual on [B, S, K] x [K, N] folds into one
   }, 3, { nativeSteps: 2, minFused: 4 });
 });
 
+test('plan: MatMul weights whose rows are 4 KiB apart (padded copy) keep bias, activation and residual', (t) => {
+  check(t, [[2, 3, 20]], ([x]) => {
+    const up = opset.relu(opset.add(opset.matMul(x!, w([20, 1024], 13, 0.2)), w([1024], 14)));
+    const down = opset.matMul(up, w([1024, 20], 15, 0.05));
+    return [opset.add(down, x!), up];
+  }, 5, { nativeSteps: 2, minFused: 2, rtol: 1e-4, atol: 1e-5 });
+});
+
 test('plan: batched MatMul with transposes on both sides, and a 2-D weight transposed', (t) => {
   check(t, [[3, 7, 5], [3, 6, 7]], ([a, b]) => [
     opset.matMul(a!, b!, { transposeA: true, transposeB: true }),
