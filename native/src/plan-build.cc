@@ -144,6 +144,16 @@ class Builder {
   }
 
   bool diesHere(int id) { return lastUse_[id] <= step; }
+  // Whether a slot sharing `root`'s storage (an in-place concat's input or prefix) is read after
+  // this step: then writing over `root` here would clobber it.
+  bool aliasedLater(int root) {
+    for (size_t i = 0; i < p_.slots.size(); i++) {
+      if (static_cast<int>(i) != root && p_.slots[i].base >= 0 && rootOf(p_, static_cast<int>(i)) == root && lastUse_[i] > step) return true;
+    }
+    return false;
+  }
+  // The root slot owning `id`'s bytes and `id`'s offset in it.
+  std::pair<int, size_t> storageOf(int id) const { return resolveStorage(p_, id); }
 
   int scratch(const memory::desc& md) {
     Slot s;
@@ -329,7 +339,7 @@ class Builder {
     if (sum < 0) return;
     Slot& r = slot(sum);
     Slot& d = slot(dst);
-    if (r.kind == SlotKind::Arena && r.base < 0 && diesHere(sum) && d.kind == SlotKind::Arena && mdOf(sum) == dstMd) {
+    if (r.kind == SlotKind::Arena && r.base < 0 && diesHere(sum) && !aliasedLater(sum) && d.kind == SlotKind::Arena && mdOf(sum) == dstMd) {
       d.base = sum;
       d.offset = 0;
       produce(dst, dstMd);
@@ -708,32 +718,54 @@ void buildBatchNorm(Builder& b, const Napi::Object& s) {
 }
 
 // A concat whose pieces are contiguous runs of its output (everything before the axis has size 1,
-// so in row-major or channel-blocked layouts each input is one block of bytes) and whose inputs are
-// read nowhere else costs nothing: each input's storage becomes its run of the output, so the
-// producers write there directly and no primitive runs.
+// so in row-major or channel-blocked layouts each input is one block of bytes) costs nothing: each
+// input's storage becomes its run of the output, so the producers write there directly and no
+// primitive runs. DenseNet's blocks concatenate a growing list, concat(x0..xk) then concat(x0..xk+1):
+// there the earlier concat, whose inputs lead this one's at the same offsets, becomes this one's
+// prefix, so the whole block shares one buffer and no feature map is ever copied. Inputs need not
+// die here: nothing writes an aliased slot again (an in-place sum never targets a slot that other
+// live slots alias, see prepareSum), and the root stays alive while any alias is read.
 bool concatInPlace(Builder& b, const std::vector<int>& ids, int dst, const memory::desc& dstMd, int axis, tag chosen) {
   Slot& d = b.slot(dst);
   if (d.kind != SlotKind::Arena || d.base >= 0) return false;
   for (int i = 0; i < axis; i++) {
     if (d.dims[i] != 1) return false;
   }
+  auto wantOf = [&](const memory::dims& dims) { return chosen == tag::undef ? plainDesc(dims) : memory::desc(dims, kF32, chosen); };
+  // A leading run of inputs that an earlier in-place concat already holds, in order from its start.
+  int prefix = -1;
+  size_t k0 = 0;
+  if (b.slot(ids[0]).base >= 0) {
+    prefix = b.storageOf(ids[0]).first;
+    Slot& p = b.slot(prefix);
+    if (p.kind != SlotKind::Arena || !p.known || !(p.md == wantOf(p.dims))) return false;
+    size_t at = 0;
+    while (k0 < ids.size() && b.storageOf(ids[k0]) == std::pair<int, size_t>{prefix, at}) {
+      at += b.slot(ids[k0]).md.get_size();
+      k0++;
+    }
+    if (at != p.md.get_size()) return false;
+  }
   std::vector<size_t> offsets;
-  size_t at = 0;
-  for (size_t k = 0; k < ids.size(); k++) {
+  size_t at = prefix >= 0 ? b.slot(prefix).md.get_size() : 0;
+  for (size_t k = k0; k < ids.size(); k++) {
     Slot& in = b.slot(ids[k]);
-    const memory::desc want = chosen == tag::undef ? plainDesc(in.dims) : memory::desc(in.dims, kF32, chosen);
     const bool once = std::count(ids.begin(), ids.end(), ids[k]) == 1;
-    if (in.kind != SlotKind::Arena || in.base >= 0 || !in.known || !(in.md == want) || !b.diesHere(ids[k]) || !once) return false;
+    if (in.kind != SlotKind::Arena || in.base >= 0 || !in.known || !(in.md == wantOf(in.dims)) || !once) return false;
     offsets.push_back(at);
-    at += want.get_size();
+    at += in.md.get_size();
   }
   if (at != dstMd.get_size()) return false;
-  for (size_t k = 0; k < ids.size(); k++) {
+  if (prefix >= 0) {
+    b.slot(prefix).base = dst;
+    b.slot(prefix).offset = 0;
+  }
+  for (size_t k = k0; k < ids.size(); k++) {
     Slot& in = b.slot(ids[k]);
     in.base = dst;
-    in.offset = offsets[k];
-    b.touch(ids[k]);
+    in.offset = offsets[k - k0];
   }
+  for (int id : ids) b.touch(id);
   b.produce(dst, dstMd);
   return true;
 }

@@ -250,6 +250,37 @@ test('plan: a fire module concat is in place (the expand convolutions write into
   assert.ok(!ops.some((o) => o.primitive === 'concat'), `no concat primitive runs: ${ops.map((o) => o.primitive).join(', ')}`);
 });
 
+const conv1x1 = (x: Node, out: number, inC: number, seed: number): Node =>
+  opset.relu(opset.convolution(x, w([out, inC, 1, 1], seed, 0.3), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])));
+const planPrimitives = (plan: CompiledPlan): string[] =>
+  native!.planOps((plan as unknown as { plan: Parameters<NonNullable<typeof native>['planOps']>[0] }).plan).map((o) => o.primitive);
+
+test('plan: a DenseNet block shares one buffer: each concat of the growing list is a prefix of the next', (t) => {
+  const plan = check(t, [[1, 8, 6, 6]], ([x]) => {
+    const x0 = conv1x1(x!, 8, 8, 130);
+    const x1 = conv1x1(x0, 8, 8, 131);
+    const c1 = opset.concat([x0, x1], 1);
+    const x2 = conv1x1(c1, 8, 16, 132);
+    const c2 = opset.concat([x0, x1, x2], 1);
+    const x3 = conv1x1(c2, 8, 24, 133);
+    const c3 = opset.concat([x0, x1, x2, x3], 1);
+    return [conv1x1(c3, 8, 32, 134), conv1x1(c1, 8, 16, 135)];
+  }, 13, { nativeSteps: 6 });
+  if (plan) assert.ok(!planPrimitives(plan).includes('concat'), `no concat primitive runs: ${planPrimitives(plan).join(', ')}`);
+});
+
+test('plan: a residual sum never writes over a concat whose inputs later concats still read', (t) => {
+  check(t, [[1, 8, 5, 5]], ([x]) => {
+    const x0 = conv1x1(x!, 8, 8, 140);
+    const x1 = conv1x1(x0, 8, 8, 141);
+    const c1 = opset.concat([x0, x1], 1);
+    // The sum's operand c1 dies here, but x0 and x1, which live inside it, are read again below.
+    const y = opset.add(opset.convolution(c1, w([16, 16, 1, 1], 142, 0.3), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])), c1);
+    const x2 = conv1x1(y, 8, 16, 143);
+    return [opset.concat([x0, x1, x2], 1)];
+  }, 14, { nativeSteps: 4 });
+});
+
 test('plan: ConvolutionBackpropData (plain, strided with output padding, grouped) with bias and ReLU', (t) => {
   check(t, [[1, 6, 5, 7]], ([x]) => [
     opset.relu(opset.add(opset.convolutionBackpropData(x!, w([6, 4, 3, 3], 120), { strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], outputPadding: [1, 0] }), w([1, 4, 1, 1], 121))),
