@@ -35,24 +35,14 @@ class RunThread {
     cv_.notify_one();
     if (thread_.joinable()) thread_.join();
   }
-  // Runs `job` there and waits for it (the caller is a libuv worker, which may block).
-  void run(const std::function<void()>& job) {
-    std::promise<void> done;
-    auto finished = done.get_future();
+  // Queues `job` to run there and returns at once; jobs run one at a time, in order.
+  void post(std::function<void()> job) {
     {
       std::lock_guard<std::mutex> lock(m_);
       if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
-      jobs_.push_back([&] {
-        try {
-          job();
-          done.set_value();
-        } catch (...) {
-          done.set_exception(std::current_exception());
-        }
-      });
+      jobs_.push_back(std::move(job));
     }
     cv_.notify_one();
-    finished.get();
   }
 
  private:
@@ -288,43 +278,48 @@ Napi::Value RunContext(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-class RunWorker : public Napi::AsyncWorker {
- public:
-  RunWorker(Napi::Function cb, const Napi::Value& ctx, const Napi::Value& buffers, int from, int to, int threads)
-      : Napi::AsyncWorker(cb, "tsvino.plan"), ctx_(contextOf(ctx)), from_(from), to_(to), threads_(threads) {
-    // The context and the external buffers must outlive the run.
-    keep_ = Napi::Persistent(Napi::Object::New(Env()));
-    keep_.Set("ctx", ctx);
-    keep_.Set("buffers", buffers);
-  }
-  void Execute() override {
-    try {
-      ctx_.runner.run([this] {
-        setThreads(threads_);
-        execute(ctx_, from_, to_, nullptr);
-      });
-    } catch (const dnnl::error& e) {
-      SetError(std::string("oneDNN: ") + e.what());
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-
- private:
-  Context& ctx_;
-  Napi::ObjectReference keep_;
-  int from_, to_, threads_;
+// One asynchronous run: what the run thread needs, and what must outlive it (the context and the
+// external buffers stay referenced until the callback has run on the JS thread).
+struct AsyncRun {
+  Context* ctx;
+  int from, to, threads;
+  Napi::ObjectReference keep;
+  Napi::ThreadSafeFunction done;
+  std::string error;
 };
 
-// runContextAsync(ctx, from, to, externalIds, externalBuffers, threads, callback(err)) runs on a
-// libuv worker thread; the caller must not touch the context or the buffers until the callback.
+// runContextAsync(ctx, from, to, externalIds, externalBuffers, threads, callback(err)) runs on the
+// context's own run thread, which calls back into JavaScript itself when done: one hand-off each
+// way, where a libuv worker in between would add two more thread wake-ups to every inference.
+// The caller must not touch the context or the buffers until the callback.
 Napi::Value RunContextAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   Context& ctx = contextOf(info[0]);
   bindExternals(ctx, info[3].As<Napi::Int32Array>(), info[4].As<Napi::Array>());
-  auto* w = new RunWorker(info[6].As<Napi::Function>(), info[0], info[4], info[1].As<Napi::Number>().Int32Value(),
-                          info[2].As<Napi::Number>().Int32Value(), info[5].As<Napi::Number>().Int32Value());
-  w->Queue();
-  return info.Env().Undefined();
+  auto* run = new AsyncRun{&ctx, info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Int32Value(),
+                           info[5].As<Napi::Number>().Int32Value(), Napi::Persistent(Napi::Object::New(env)), {}, {}};
+  run->keep.Set("ctx", info[0]);
+  run->keep.Set("buffers", info[4]);
+  run->done = Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "tsvino.plan", 0, 1);
+  ctx.runner.post([run] {
+    try {
+      setThreads(run->threads);
+      execute(*run->ctx, run->from, run->to, nullptr);
+    } catch (const dnnl::error& e) {
+      run->error = std::string("oneDNN: ") + e.what();
+    } catch (const std::exception& e) {
+      run->error = e.what();
+    }
+    // The callback frees `run` on the JS thread, perhaps before BlockingCall returns here.
+    Napi::ThreadSafeFunction done = run->done;
+    done.BlockingCall(run, [](Napi::Env env, Napi::Function callback, AsyncRun* r) {
+      std::unique_ptr<AsyncRun> owned(r);
+      Napi::Value err = r->error.empty() ? env.Null() : Napi::Error::New(env, r->error).Value();
+      callback.Call({err});
+    });
+    done.Release();
+  });
+  return env.Undefined();
 }
 
 }  // namespace

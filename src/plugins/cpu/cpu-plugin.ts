@@ -141,7 +141,7 @@ function nativeExecutable(model: Model, plans: PlanCache, properties: Properties
 }
 
 /**
- * Streams: concurrent infer requests, each running its native segments on its own libuv worker
+ * Streams: concurrent infer requests, each running its native segments on its context's own
  * thread with a share of the cores. THROUGHPUT (or NUM_STREAMS AUTO) gives one stream per core;
  * LATENCY one stream with every core.
  */

@@ -143,7 +143,7 @@ export interface NativeAddon {
   /** Runs steps [from, to) on this thread with external slots bound to buffers; `times` adds µs per step. */
   runContext(ctx: PlanContextHandle, from: number, to: number, ids: Int32Array, buffers: Float32Array[], threads: number,
     times?: Float64Array): void;
-  /** The same on a libuv worker thread; `done` runs on the JS thread. */
+  /** The same on the context's own run thread; `done` runs on the JS thread. */
   runContextAsync(ctx: PlanContextHandle, from: number, to: number, ids: Int32Array, buffers: Float32Array[], threads: number,
     done: (err: Error | null) => void): void;
 
