@@ -8,6 +8,12 @@ const plugins: Plugin[] = [cpuPlugin, templatePlugin];
 
 export const availableDevices = (): string[] => plugins.map((p) => p.name);
 
+/** A plugin's file mapper (mmap through the CPU addon), for reading model files without a copy. */
+export function fileMapper(): ((path: string) => Uint8Array) | undefined {
+  const p = plugins.find((x) => x.mapFile);
+  return p?.mapFile?.bind(p);
+}
+
 export function findPlugin(device: string): Plugin {
   const name = device.trim().toUpperCase().split('.')[0]!;
   const p = plugins.find((x) => x.name === name);

@@ -5,7 +5,7 @@ import { Model } from '../core/model.js';
 import { Tensor } from '../core/tensor.js';
 import { readModelBuffer, readModelFile } from '../frontends/read.js';
 import { readIR } from '../frontends/ir/index.js';
-import { availableDevices, findPlugin } from '../plugins/registry.js';
+import { availableDevices, fileMapper, findPlugin } from '../plugins/registry.js';
 import type { Properties, PropertyValue } from '../plugins/plugin.js';
 import { CompiledModel } from './compiled-model.js';
 import { compileWithCache, importExecutable } from './model-cache.js';
@@ -33,11 +33,17 @@ export class Core {
         return readIR(model, bytes);
       }
       if (weights !== undefined && typeof weights !== 'string') throw new InputError('with a model path, weights must be a path too');
-      return readModelFile(model, weights);
+      return readModelFile(model, weights, this.mapping());
     }
     if (!(model instanceof Uint8Array)) throw new InputError('readModel takes a path, XML text with a weights Tensor, or a Uint8Array');
     if (typeof weights === 'string') throw new InputError('with a model buffer, weights must be a Uint8Array or Tensor');
     return readModelBuffer(model, weights === undefined ? undefined : toBytes(weights));
+  }
+
+  /** How model files are read: mapped when ENABLE_MMAP is on and a plugin can map files. */
+  private mapping(): { mapFile?: (path: string) => Uint8Array } {
+    const mapFile = this.globalProps['ENABLE_MMAP'] === false ? undefined : fileMapper();
+    return mapFile ? { mapFile } : {};
   }
 
   readModel(model: string | Uint8Array, weights?: string | Tensor | Uint8Array): Promise<Model> {
@@ -57,7 +63,7 @@ export class Core {
     if (cacheDir !== '') {
       // A model file's external data files are recorded, so that the cache notices when they change.
       const readFile = (externalFiles: Set<string>): Model =>
-        (typeof model === 'string' && !model.trimStart().startsWith('<') ? readModelFile(model, undefined, { externalFiles }) : read());
+        (typeof model === 'string' && !model.trimStart().startsWith('<') ? readModelFile(model, undefined, { externalFiles, ...this.mapping() }) : read());
       const built = compileWithCache(cacheDir, model, readFile, plugin, merged);
       return new CompiledModel(built.model, built.executable, plugin, { config: merged, loadedFromCache: built.loadedFromCache });
     }

@@ -2,7 +2,12 @@ import { InputError } from '../core/errors.js';
 import type { Plugin, Properties, PropertyValue } from '../plugins/plugin.js';
 
 /** Properties that belong to Core rather than to a device. */
-export const CORE_PROPERTIES: Properties = { CACHE_DIR: '', LOG_LEVEL: 'LOG_NONE' };
+/**
+ * ENABLE_MMAP (OpenVINO's name): model files are mapped rather than read, so weights load as they are
+ * touched and no copy of the file is made. A file truncated while mapped would fault on access, so
+ * turn it off for models whose files change under a running process.
+ */
+export const CORE_PROPERTIES: Properties = { CACHE_DIR: '', LOG_LEVEL: 'LOG_NONE', ENABLE_MMAP: true };
 
 /** Checks a property's value; unknown names and bad values fail naming the property. */
 export function validateProperty(name: string, value: PropertyValue, plugin?: Plugin): PropertyValue {
@@ -35,6 +40,12 @@ export function validateProperty(name: string, value: PropertyValue, plugin?: Pl
       if (typeof value === 'boolean') return value;
       const v = String(value).toUpperCase();
       if (v !== 'YES' && v !== 'NO' && v !== 'TRUE' && v !== 'FALSE') throw new InputError(`ENABLE_PROFILING must be a boolean, got ${String(value)}`);
+      return v === 'YES' || v === 'TRUE';
+    }
+    case 'ENABLE_MMAP': {
+      if (typeof value === 'boolean') return value;
+      const v = String(value).toUpperCase();
+      if (v !== 'YES' && v !== 'NO' && v !== 'TRUE' && v !== 'FALSE') throw new InputError(`ENABLE_MMAP must be a boolean, got ${String(value)}`);
       return v === 'YES' || v === 'TRUE';
     }
     case 'INFERENCE_PRECISION_HINT': {

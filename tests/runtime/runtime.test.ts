@@ -102,3 +102,32 @@ test('the addon object mirrors openvino-node\'s entry point', () => {
   assert.ok(core.getAvailableDevices().includes('CPU'));
   assert.equal(new addon.PartialShape('1,?').toString(), '[1,?]');
 });
+
+test('ENABLE_MMAP: model files are mapped by default and read when it is off, with the same results', async () => {
+  const { defaultModelPath } = await import('./model-paths.js');
+  const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const mapped = new Core();
+  assert.equal(mapped.getProperty('ENABLE_MMAP'), true);
+  const copied = new Core();
+  copied.setProperty({ ENABLE_MMAP: 'NO' });
+  assert.equal(copied.getProperty('ENABLE_MMAP'), false);
+  assert.throws(() => copied.setProperty({ ENABLE_MMAP: 'sometimes' }), /ENABLE_MMAP must be a boolean/);
+  const a = mapped.readModelSync(defaultModelPath);
+  const b = copied.readModelSync(defaultModelPath);
+  const input = a.inputs[0]!;
+  const shape = input.partialShape.toShape();
+  const data = new Float32Array(shape.reduce((x, y) => x * y, 1)).map((_, i) => Math.sin(i));
+  const run = (m: Model) => Object.values(mapped.compileModelSync(m, 'TEMPLATE').createInferRequest().infer([new Tensor('f32', shape, data)]))[0]!;
+  assert.deepEqual(Array.from(run(a).data as Float32Array), Array.from(run(b).data as Float32Array));
+  // An empty file cannot be mapped; it is read the ordinary way and fails as a malformed model.
+  const dir = mkdtempSync(join(tmpdir(), 'tsvino-mmap-'));
+  try {
+    writeFileSync(join(dir, 'empty.onnx'), new Uint8Array(0));
+    assert.throws(() => mapped.readModelSync(join(dir, 'empty.onnx')), { name: 'ModelFormatError', message: /ONNX model has no graph/ });
+    assert.throws(() => mapped.readModelSync(join(dir, 'missing.onnx')), { name: 'ModelFormatError', message: /ENOENT/ });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
