@@ -280,7 +280,33 @@ Napi::Value RunContext(const Napi::CallbackInfo& info) {
 
 // One asynchronous run: what the run thread needs, and what must outlive it (the context and the
 // external buffers stay referenced until the callback has run on the JS thread).
+// Asynchronous runs in flight per JavaScript environment (the main thread or a worker). When a
+// worker is terminated mid-run, its environment's cleanup waits for them: the run thread is still
+// reading the inputs and writing the outputs, JavaScript buffers the teardown would free under it.
+struct EnvRuns {
+  std::mutex m;
+  std::condition_variable idle;
+  int inFlight = 0;
+};
+
+std::mutex envRunsMutex;
+std::unordered_map<napi_env, EnvRuns*> envRunsByEnv;
+
+EnvRuns* envRunsOf(napi_env env) {
+  std::lock_guard<std::mutex> lock(envRunsMutex);
+  auto it = envRunsByEnv.find(env);
+  return it == envRunsByEnv.end() ? nullptr : it->second;
+}
+
+void waitForRuns(void* arg) {
+  auto* runs = static_cast<EnvRuns*>(arg);
+  std::unique_lock<std::mutex> lock(runs->m);
+  runs->idle.wait(lock, [runs] { return runs->inFlight == 0; });
+  // Left allocated: a run thread may still be returning from its last notify.
+}
+
 struct AsyncRun {
+  EnvRuns* runs;
   Context* ctx;
   int from, to, threads;
   Napi::ObjectReference keep;
@@ -296,11 +322,17 @@ Napi::Value RunContextAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Context& ctx = contextOf(info[0]);
   bindExternals(ctx, info[3].As<Napi::Int32Array>(), info[4].As<Napi::Array>());
-  auto* run = new AsyncRun{&ctx, info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Int32Value(),
+  EnvRuns* runs = envRunsOf(env);
+  if (!runs) throw Napi::Error::New(env, "runContextAsync: the addon was not initialised in this environment");
+  auto* run = new AsyncRun{runs, &ctx, info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Int32Value(),
                            info[5].As<Napi::Number>().Int32Value(), Napi::Persistent(Napi::Object::New(env)), {}, {}};
   run->keep.Set("ctx", info[0]);
   run->keep.Set("buffers", info[4]);
   run->done = Napi::ThreadSafeFunction::New(env, info[6].As<Napi::Function>(), "tsvino.plan", 0, 1);
+  {
+    std::lock_guard<std::mutex> lock(runs->m);
+    runs->inFlight++;
+  }
   ctx.runner.post([run] {
     try {
       setThreads(run->threads);
@@ -312,12 +344,23 @@ Napi::Value RunContextAsync(const Napi::CallbackInfo& info) {
     }
     // The callback frees `run` on the JS thread, perhaps before BlockingCall returns here.
     Napi::ThreadSafeFunction done = run->done;
-    done.BlockingCall(run, [](Napi::Env env, Napi::Function callback, AsyncRun* r) {
+    EnvRuns* runs = run->runs;
+    const napi_status queued = done.BlockingCall(run, [](Napi::Env env, Napi::Function callback, AsyncRun* r) {
+      if (static_cast<napi_env>(env) == nullptr) {
+        // The environment is going away: no JavaScript to call, and its references are gone with it.
+        r->keep.SuppressDestruct();
+        delete r;
+        return;
+      }
       std::unique_ptr<AsyncRun> owned(r);
       Napi::Value err = r->error.empty() ? env.Null() : Napi::Error::New(env, r->error).Value();
       callback.Call({err});
     });
+    if (queued != napi_ok) run->keep.SuppressDestruct();  // closing: `run` is leaked rather than freed off-thread
     done.Release();
+    std::lock_guard<std::mutex> lock(runs->m);
+    runs->inFlight--;
+    runs->idle.notify_all();
   });
   return env.Undefined();
 }
@@ -325,6 +368,12 @@ Napi::Value RunContextAsync(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerPlan(Napi::Env env, Napi::Object exports) {
+  auto* runs = new EnvRuns();
+  {
+    std::lock_guard<std::mutex> lock(envRunsMutex);
+    envRunsByEnv[env] = runs;
+  }
+  napi_add_env_cleanup_hook(env, waitForRuns, runs);
   exports.Set("createPlan", Napi::Function::New(env, CreatePlan));
   exports.Set("planSlots", Napi::Function::New(env, PlanSlots));
   exports.Set("planOps", Napi::Function::New(env, PlanOps));

@@ -339,3 +339,32 @@ test('CPU: in-flight inferAsync runs hold no libuv pool thread, so file I/O is n
   await Promise.all(runs);
   assert.equal(finishedWhenIoDone, 0, 'a stat() issued with 6 inferences in flight completed before any of them');
 });
+
+test('CPU: terminating a worker while its inferAsync runs waits for the run instead of crashing', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const { Worker } = await import('node:worker_threads');
+  const { join } = await import('node:path');
+  const index = JSON.stringify(join(import.meta.dirname, '../../src/index.js'));
+  const code = `
+    const { Core, Model, Tensor, opset } = await import(${index});
+    const { parentPort } = await import('node:worker_threads');
+    const x = opset.parameter('f32', [1, 32, 64, 64], 'x');
+    let y = x;
+    for (let i = 0; i < 16; i++) {
+      const w = opset.constant('f32', [32, 32, 3, 3], new Float32Array(32 * 32 * 9).fill(0.01));
+      y = opset.relu(opset.convolution(y, w, { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }));
+    }
+    const compiled = new Core().compileModelSync(new Model([y], [x], 'busy'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
+    const input = new Tensor('f32', [1, 32, 64, 64], new Float32Array(32 * 64 * 64).fill(1));
+    const requests = [0, 1, 2].map(() => compiled.createInferRequest());
+    const runs = requests.map((r) => r.inferAsync([input]));
+    parentPort.postMessage('running');
+    await Promise.all(runs);
+  `;
+  for (let i = 0; i < 2; i++) {
+    const worker = new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    // Without the wait, the run thread wrote into buffers the teardown had freed and the process died here.
+    assert.equal(await worker.terminate(), 1, 'the worker was terminated, not finished');
+  }
+});
