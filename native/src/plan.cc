@@ -278,8 +278,6 @@ Napi::Value RunContext(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// One asynchronous run: what the run thread needs, and what must outlive it (the context and the
-// external buffers stay referenced until the callback has run on the JS thread).
 // Asynchronous runs in flight per JavaScript environment (the main thread or a worker). When a
 // worker is terminated mid-run, its environment's cleanup waits for them: the run thread is still
 // reading the inputs and writing the outputs, JavaScript buffers the teardown would free under it.
@@ -305,6 +303,8 @@ void waitForRuns(void* arg) {
   // Left allocated: a run thread may still be returning from its last notify.
 }
 
+// One asynchronous run: what the run thread needs, and what must outlive it (the context and the
+// external buffers stay referenced until the callback has run on the JS thread).
 struct AsyncRun {
   EnvRuns* runs;
   Context* ctx;

@@ -46,7 +46,11 @@ function looksLikeXml(bytes: Uint8Array): boolean {
   return false;
 }
 
-function readBytes(path: string, what: string, optional = false, mapFile?: (path: string) => Uint8Array): Uint8Array {
+/**
+ * A file's bytes: its mapping when `mapFile` is given and can map it (no copy; pages load as they are
+ * touched), else read. Throws what readFileSync throws for a missing or unreadable file.
+ */
+export function mapOrReadFile(path: string, mapFile?: (path: string) => Uint8Array): Uint8Array {
   if (mapFile) {
     try {
       return mapFile(path);
@@ -54,10 +58,14 @@ function readBytes(path: string, what: string, optional = false, mapFile?: (path
       // empty, missing or unmappable: read it the ordinary way, which reports a missing file properly
     }
   }
+  // A view of the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
+  const b = readFileSync(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function readBytes(path: string, what: string, optional = false, mapFile?: (path: string) => Uint8Array): Uint8Array {
   try {
-    // A view of the Buffer, not `new Uint8Array(buffer)`, which would copy the whole file.
-    const b = readFileSync(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    return mapOrReadFile(path, mapFile);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (optional && code === 'ENOENT') return new Uint8Array(0); // an IR without constants has no .bin

@@ -6,10 +6,11 @@
 // compiled again with PRETRANSFORMED_KEY so the plugin skips its transformations.
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { InputError, ModelFormatError } from '../core/errors.js';
 import { Model } from '../core/model.js';
+import { mapOrReadFile } from '../frontends/read.js';
 import { VERSION } from '../plugins/common.js';
 import { BufferTable, decodeGraph, encodeGraph, type BufferSink, type Json } from '../plugins/graph-codec.js';
 import { PRETRANSFORMED_KEY, type Executable, type Plugin, type Properties, type PropertyValue } from '../plugins/plugin.js';
@@ -313,7 +314,7 @@ const sourcesCurrent = (sources: readonly FileStamp[] | undefined): boolean =>
 function loadBlob(file: string, key: string, plugin: Plugin, config: Properties): Executable | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = mapOrRead(file, plugin);
+    bytes = mapOrReadFile(file, plugin.mapFile?.bind(plugin));
   } catch {
     return undefined;
   }
@@ -325,18 +326,6 @@ function loadBlob(file: string, key: string, plugin: Plugin, config: Properties)
     rmSync(file, { force: true });
     return undefined;
   }
-}
-
-/** The plugin's mapping of the file when it has one (no copy; pages load as they are touched), else its bytes. */
-function mapOrRead(file: string, plugin: Plugin): Uint8Array {
-  if (plugin.mapFile) {
-    try {
-      return plugin.mapFile(file);
-    } catch {
-      // an empty or unmappable file: read it the ordinary way (and fail there if it is missing)
-    }
-  }
-  return readFileSync(file);
 }
 
 function storeBlob(dir: string, file: string, blob: () => Blob): void {

@@ -36,16 +36,11 @@ export function validateProperty(name: string, value: PropertyValue, plugin?: Pl
       }
       return v;
     }
-    case 'ENABLE_PROFILING': {
-      if (typeof value === 'boolean') return value;
-      const v = String(value).toUpperCase();
-      if (v !== 'YES' && v !== 'NO' && v !== 'TRUE' && v !== 'FALSE') throw new InputError(`ENABLE_PROFILING must be a boolean, got ${String(value)}`);
-      return v === 'YES' || v === 'TRUE';
-    }
+    case 'ENABLE_PROFILING':
     case 'ENABLE_MMAP': {
       if (typeof value === 'boolean') return value;
       const v = String(value).toUpperCase();
-      if (v !== 'YES' && v !== 'NO' && v !== 'TRUE' && v !== 'FALSE') throw new InputError(`ENABLE_MMAP must be a boolean, got ${String(value)}`);
+      if (v !== 'YES' && v !== 'NO' && v !== 'TRUE' && v !== 'FALSE') throw new InputError(`${name} must be a boolean, got ${String(value)}`);
       return v === 'YES' || v === 'TRUE';
     }
     case 'INFERENCE_PRECISION_HINT': {

@@ -55,11 +55,8 @@ export const cpuPlugin: Plugin = {
         ...(profiling ? { profilingInfo: profiles.info } : {}),
       };
     }
-    // A static model is transformed in place and planned once; its results keep their tensor names,
-    // so the transformed graph serves as the compiled model's ports without another clone. A dynamic
-    // one is transformed here too, as far as its shapes allow: each shape's plan then starts from the
-    // fused graph, and a model cache stores that graph rather than the source one.
-    if (model.parameters.some((p) => p.output(0).partialShape.isDynamic())) commonTransformations(model);
+    // The model is transformed in place (PlanCache); its results keep their tensor names, so the
+    // transformed graph serves as the compiled model's ports without another clone.
     const plans = new PlanCache(model, { addon: native, threads: threadsPerStream, jsKernel: override, profiling });
     return nativeExecutable(model, plans, properties);
   },
@@ -179,6 +176,9 @@ class PlanCache {
     this.dynamic = model.parameters.some((p) => p.output(0).partialShape.isDynamic());
     if (restored) restored.forEach((plan, key) => this.plans.set(key, plan));
     else if (!this.dynamic) this.plans.set('', this.compile(model));
+    // A dynamic model is transformed as far as its shapes allow: each shape's plan then starts from
+    // the fused graph, and a model cache stores that graph rather than the source one.
+    else commonTransformations(model);
   }
 
   get addon(): NativeAddon { return this.options.addon; }
