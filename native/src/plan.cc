@@ -353,8 +353,21 @@ Napi::Value RunContextAsync(const Napi::CallbackInfo& info) {
         return;
       }
       std::unique_ptr<AsyncRun> owned(r);
-      Napi::Value err = r->error.empty() ? env.Null() : Napi::Error::New(env, r->error).Value();
-      callback.Call({err});
+      // Plain N-API calls with their status ignored: while a worker is being terminated the
+      // environment still exists but runs no JavaScript, and a node-addon-api wrapper would throw
+      // there, out of this C callback, which ends the process (std::terminate).
+      napi_value err = nullptr;
+      if (r->error.empty()) {
+        napi_get_null(env, &err);
+      } else {
+        napi_value message = nullptr;
+        if (napi_create_string_utf8(env, r->error.c_str(), r->error.size(), &message) != napi_ok ||
+            napi_create_error(env, nullptr, message, &err) != napi_ok) return;
+      }
+      napi_value global = nullptr;
+      if (napi_get_global(env, &global) != napi_ok) return;
+      napi_value ignored = nullptr;
+      napi_call_function(env, global, callback, 1, &err, &ignored);
     });
     if (queued != napi_ok) run->keep.SuppressDestruct();  // closing: `run` is leaked rather than freed off-thread
     done.Release();

@@ -368,3 +368,33 @@ test('CPU: terminating a worker while its inferAsync runs waits for the run inst
     assert.equal(await worker.terminate(), 1, 'the worker was terminated, not finished');
   }
 });
+
+test('CPU: terminating a worker that keeps inferring asynchronously never ends the process', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const { Worker } = await import('node:worker_threads');
+  const { join } = await import('node:path');
+  const index = JSON.stringify(join(import.meta.dirname, '../../src/index.js'));
+  // Small runs back to back, so termination lands in every phase: mid-run, while a completion is
+  // queued, and while its callback is delivered (a node-addon-api throw there aborted the process).
+  const code = `
+    const { Core, Model, Tensor, opset } = await import(${index});
+    const { parentPort } = await import('node:worker_threads');
+    const x = opset.parameter('f32', [1, 8, 16, 16], 'x');
+    let y = x;
+    for (let i = 0; i < 4; i++) {
+      const w = opset.constant('f32', [8, 8, 3, 3], new Float32Array(8 * 8 * 9).fill(0.01));
+      y = opset.relu(opset.convolution(y, w, { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }));
+    }
+    const compiled = new Core().compileModelSync(new Model([y], [x], 'small'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
+    const input = new Tensor('f32', [1, 8, 16, 16], new Float32Array(8 * 16 * 16).fill(1));
+    const requests = [0, 1, 2].map(() => compiled.createInferRequest());
+    parentPort.postMessage('running');
+    for (;;) await Promise.all(requests.map((r) => r.inferAsync([input])));
+  `;
+  for (let i = 0; i < 16; i++) {
+    const worker = new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await new Promise((resolve) => setTimeout(resolve, i % 4));
+    assert.equal(await worker.terminate(), 1, `worker ${i} was terminated, not finished`);
+  }
+});
