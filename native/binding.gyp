@@ -9,6 +9,7 @@
         "src/convolution.cc",
         "src/eltwise.cc",
         "src/matmul.cc",
+        "src/max-pool.cc",
         "src/plan.cc",
         "src/plan-cache.cc",
         "src/plan-build.cc",

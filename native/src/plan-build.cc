@@ -3,6 +3,7 @@
 #include "plan.h"
 #include "plan-cache.h"
 #include "compressed-matmul.h"
+#include "max-pool.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -605,7 +606,29 @@ void buildPooling(Builder& b, const Napi::Object& s) {
   memory::dims gaps = dimsOf(s, "dilations");
   for (auto& d : gaps) d -= 1;
   memory::desc srcMd = b.mdOf(src);
-  if (b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External) {
+  const bool plainDst = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const bool dilated = std::any_of(gaps.begin(), gaps.end(), [](memory::dim d) { return d != 0; });
+  if (alg == "max" && !dilated && b.slot(src).dims.size() == 4 && srcMd == memory::desc(b.slot(src).dims, kF32, tag::nChw8c)) {
+    const PoolWindow window{b.slot(src).dims, b.slot(dst).dims, dimsOf(s, "kernel"), dimsOf(s, "strides"), dimsOf(s, "padsBegin")};
+    if (blockedMaxPoolFits(window)) {
+      // A row-major reader gets the (smaller) pooled result reordered, not a reordered input.
+      const memory::desc blocked(b.slot(dst).dims, kF32, tag::nChw8c);
+      const int out = plainDst ? b.scratch(blocked) : dst;
+      PlanKernel kernel = [window](const std::unordered_map<int, memory>& args) {
+        blockedMaxPool(window, static_cast<const float*>(args.at(DNNL_ARG_SRC).get_data_handle()),
+                       static_cast<float*>(args.at(DNNL_ARG_DST).get_data_handle()));
+      };
+      if (!plainDst) b.produce(dst, blocked);
+      b.addKernel(std::move(kernel), blockedMaxPoolName(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, out}}, memory::desc());
+      if (plainDst) {
+        if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDescOf(b.slot(dst).dims, b.slot(dst).dt));
+        else b.touch(dst);
+        b.reorder(out, dst);
+      }
+      return;
+    }
+  }
+  if (plainDst) {
     src = b.plain(src);
     srcMd = b.mdOf(src);
   }

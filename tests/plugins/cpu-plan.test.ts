@@ -99,6 +99,37 @@ test('plan: max and average pooling with padding, ceil rounding and excluded pad
   ], 5, { nativeSteps: 3 });
 });
 
+// Max pooling after a convolution reads oneDNN's nChw8c layout, which tsvino's own kernel pools.
+// `tail`: a 1x1 convolution reads the pooled result (blocked), else the model returns it (row-major).
+const blockedPoolCases: Array<{ x: number[]; oc: number; pool: Parameters<typeof opset.maxPool>[1]; own: boolean; tail: boolean }> = [
+  { x: [1, 3, 12, 12], oc: 16, pool: { kernel: [3, 3], strides: [2, 2], roundingType: 'ceil' }, own: true, tail: true },
+  { x: [1, 3, 12, 12], oc: 16, pool: { kernel: [3, 3], strides: [2, 2], roundingType: 'ceil' }, own: true, tail: false },
+  { x: [2, 5, 9, 9], oc: 12, pool: { kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1] }, own: true, tail: true },
+  { x: [2, 5, 9, 9], oc: 12, pool: { kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1] }, own: true, tail: false },
+  { x: [1, 8, 7, 9], oc: 8, pool: { kernel: [2, 2], strides: [2, 2] }, own: true, tail: false },
+  { x: [1, 4, 8, 10], oc: 24, pool: { kernel: [3, 2], strides: [1, 3], padsBegin: [1, 0], padsEnd: [1, 1] }, own: true, tail: true },
+  // Ceil rounding puts the last window wholly in the end padding: not this kernel's case.
+  { x: [1, 8, 5, 5], oc: 8, pool: { kernel: [2, 2], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], roundingType: 'ceil' }, own: false, tail: true },
+  { x: [1, 8, 9, 9], oc: 16, pool: { kernel: [3, 3], strides: [2, 2], dilations: [2, 2] }, own: false, tail: true },
+];
+blockedPoolCases.forEach((c, i) => {
+  test(`CPU: MaxPool on a convolution's blocked output matches TEMPLATE (x[${c.x}] oc ${c.oc} k[${c.pool!.kernel}] s[${c.pool!.strides}]${c.tail ? ', read by a convolution' : ', returned'})`, async (t) => {
+    if (!native) { t.skip('oneDNN addon not built'); return; }
+    const x = opset.parameter('f32', c.x, 'x');
+    const conv = opset.relu(opset.convolution(x, w([c.oc, c.x[1]!, 3, 3], 600 + i), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1])));
+    const pool = opset.maxPool(conv, c.pool, 'pool');
+    const model = new Model([c.tail ? opset.convolution(pool, w([8, c.oc, 1, 1], 640 + i), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])) : pool], [x], 'conv-pool');
+    const input = new Tensor('f32', c.x, randomArray(size(c.x), 620 + i));
+    const request = (await core.compileModel(model, 'CPU', { ENABLE_PROFILING: true, INFERENCE_NUM_THREADS: 2 })).createInferRequest();
+    const got = Object.values(request.infer({ x: input }));
+    const want = Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer({ x: input }));
+    got.forEach((g, k) => assertTensor(g, want[k]!, { rtol: 1e-5, atol: 1e-6, label: `output ${k}` }));
+    const execType = request.getProfilingInfo().find((e) => e.nodeName === 'pool')?.execType ?? '';
+    if (c.own) assert.match(execType, /^tsvino_max_pool_nChw8c:/);
+    else assert.doesNotMatch(execType, /^tsvino_max_pool/);
+  });
+});
+
 test('plan: broadcast binaries, scalar arithmetic as linear eltwise, softmax', (t) => {
   check(t, [[2, 3, 4, 5], [1, 3, 1, 5]], ([a, b]) => [
     opset.multiply(opset.subtract(a!, b!), opset.constant('f32', [], [0.5])),
