@@ -14,7 +14,8 @@
         "src/plan-cache.cc",
         "src/plan-build.cc",
         "src/pooling.cc",
-        "src/softmax.cc"
+        "src/softmax.cc",
+        "src/winograd.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],

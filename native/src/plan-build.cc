@@ -4,6 +4,7 @@
 #include "plan-cache.h"
 #include "compressed-matmul.h"
 #include "max-pool.h"
+#include "winograd.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -246,14 +247,29 @@ class Builder {
   }
 
   // A step that runs `kernel` instead of a primitive (there is nothing to create later).
-  void addKernel(PlanKernel kernel, std::string name, std::vector<std::pair<int, int>> args, const memory::desc& scratchpad) {
-    add([] { return dnnl::primitive(); }, std::move(args), {}, scratchpad);
+  void addKernel(PlanKernel kernel, std::string name, std::vector<std::pair<int, int>> args, const memory::desc& scratchpad,
+                 std::function<dnnl::primitive()> make = [] { return dnnl::primitive(); }) {
+    add(std::move(make), std::move(args), {}, scratchpad);
     p_.ops.back().kernel = std::move(kernel);
     p_.ops.back().kernelName = std::move(name);
   }
 
   std::vector<std::function<dnnl::primitive()>> makers;  // one per op, in order
   std::vector<std::function<void()>> packJobs;           // weight reorders, run with the makers
+
+  // A constant in a layout of tsvino's own kernels: `fill` writes it from the row-major data, with the
+  // packers; an import hands back the stored bytes instead. Empty when neither exists (a blob
+  // whose plan packed this constant for another kernel).
+  memory ownPacked(int id, const memory::desc& want, std::function<void(const void* rowMajor, void* out)> fill) {
+    touch(id);
+    if (memory stored = storedPacking(p_, id, want)) return stored;
+    const void* data = slot(id).constData;
+    if (!data) return memory();
+    memory out(want, cpuEngine());
+    packJobs.push_back([fill = std::move(fill), data, out] { fill(data, out.get_data_handle()); });
+    notePacking(p_, id, want, out, false);
+    return out;
+  }
 
   // A constant in layout `want`, reordered from the caller's row-major data once, at build time.
   memory packed(int id, const memory::desc& userMd, const memory::desc& want) {
@@ -426,12 +442,73 @@ void buildDequantize(Builder& b, const Napi::Object& s) {
   addScaledReorder(b, src, dst, want, attr);
 }
 
+// The activations of a post-op list that only holds ReLUs and clamps, which the Winograd kernel
+// applies itself; false for anything else (sums, binaries, other eltwise algorithms).
+bool winogradActivations(const Napi::Value& list, std::vector<WinogradActivation>& out) {
+  if (!list.IsArray()) return true;
+  auto arr = list.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    auto e = arr.Get(i).As<Napi::Object>();
+    if (str(e, "kind") != "eltwise") return false;
+    const std::string alg = str(e, "algorithm");
+    if (alg != "relu" && alg != "clip") return false;
+    out.push_back({alg == "clip", static_cast<float>(num(e, "alpha")), static_cast<float>(num(e, "beta"))});
+  }
+  return true;
+}
+
+// A 3x3 stride-1 f32 convolution by Winograd F(2x2, 3x3) (winograd.cc): weights transformed with
+// the packers (and stored by the model cache), the tile GEMM created with the primitives, tiles in
+// the step's scratchpad. False, with nothing built, when the weights exist only in another packing.
+bool buildWinograd(Builder& b, int src, int w, int bias, int dst, std::vector<WinogradActivation> acts) {
+  const memory::dims& srcDims = b.slot(src).dims;
+  const memory::dims& dstDims = b.slot(dst).dims;
+  const WinogradShape shape{srcDims[0], srcDims[1], dstDims[1], srcDims[2], srcDims[3]};
+  memory u = b.ownPacked(w, WinogradConv::weightsDesc(shape), [shape](const void* oihw, void* out) {
+    WinogradConv::transformWeights(shape, static_cast<const float*>(oihw), static_cast<float*>(out));
+  });
+  if (!u) return false;
+  const int x = b.as(src, memory::desc(srcDims, kF32, tag::nChw8c));
+  const memory::desc blocked(dstDims, kF32, tag::nChw8c);
+  const bool plainDst = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const int out = plainDst ? b.scratch(blocked) : dst;
+  auto conv = std::make_shared<WinogradConv>(shape, std::move(acts), cpuEngine());
+  std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, out}};
+  if (bias >= 0) {
+    b.mdOf(bias);
+    args.emplace_back(DNNL_ARG_BIAS, bias);
+  }
+  if (!plainDst) b.produce(dst, blocked);
+  PlanKernel kernel = [conv, u, hasBias = bias >= 0](const std::unordered_map<int, memory>& a) {
+    conv->run(static_cast<const float*>(a.at(DNNL_ARG_SRC).get_data_handle()), static_cast<float*>(a.at(DNNL_ARG_DST).get_data_handle()),
+              static_cast<const float*>(u.get_data_handle()),
+              hasBias ? static_cast<const float*>(a.at(DNNL_ARG_BIAS).get_data_handle()) : nullptr,
+              static_cast<float*>(a.at(DNNL_ARG_SCRATCHPAD).get_data_handle()), cpuStream());
+  };
+  b.addKernel(std::move(kernel), WinogradConv::name(), args, memory::desc({conv->scratchFloats()}, kF32, tag::x), [conv] {
+    conv->makePrimitive();
+    return dnnl::primitive();
+  });
+  if (plainDst) {
+    if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDescOf(dstDims, kF32));
+    else b.touch(dst);
+    b.reorder(out, dst);
+  }
+  return true;
+}
+
 void buildConvolution(Builder& b, const Napi::Object& s) {
   int src = slotField(s, "src"), w = slotField(s, "weights"), bias = slotField(s, "bias"), dst = slotField(s, "dst");
   memory::dims strides = dimsOf(s, "strides"), gaps = dimsOf(s, "dilations");
   for (auto& d : gaps) d -= 1;  // oneDNN counts the gap between taps; OpenVINO the step (1 = dense)
   memory::dims padsBegin = dimsOf(s, "padsBegin"), padsEnd = dimsOf(s, "padsEnd");
   const memory::dims& wDims = b.slot(w).dims;
+  std::vector<WinogradActivation> acts;
+  if (b.slot(src).dt == kF32 && b.slot(w).dt == kF32 && b.slot(w).kind == SlotKind::Const && (bias < 0 || b.slot(bias).dt == kF32) &&
+      winogradFits(b.slot(src).dims, wDims, b.slot(dst).dims, strides, gaps, padsBegin, padsEnd) && winogradActivations(s.Get("post"), acts) &&
+      buildWinograd(b, src, w, bias, dst, std::move(acts))) {
+    return;
+  }
   auto post = b.postOps(s.Get("post"), [&](int id) { return b.plainOperand(id, b.slot(id).dims); });
   memory::desc biasMd = bias >= 0 ? b.mdOf(bias) : memory::desc();
   // A quantized source makes this an int8 convolution: u8/s8 activations, s8 weights, s32

@@ -130,6 +130,53 @@ blockedPoolCases.forEach((c, i) => {
   });
 });
 
+// 3x3 stride-1 convolutions with 64+ channels on maps of 49+ tiles run as Winograd F(2x2, 3x3).
+const winogradCases: Array<{ x: number[]; oc: number; act: 'relu' | 'clamp' | 'none'; bias: boolean; tail: boolean; own: boolean; why?: string }> = [
+  { x: [1, 64, 14, 14], oc: 64, act: 'relu', bias: true, tail: true, own: true },
+  { x: [2, 64, 13, 15], oc: 72, act: 'clamp', bias: true, tail: false, own: true },
+  { x: [1, 72, 16, 17], oc: 64, act: 'none', bias: false, tail: true, own: true },
+  { x: [1, 3, 20, 20], oc: 64, act: 'relu', bias: true, tail: true, own: true, why: 'a plain 3-channel input is reordered to 8-channel blocks first' },
+  { x: [1, 64, 12, 12], oc: 64, act: 'relu', bias: true, tail: true, own: false, why: 'only 36 tiles' },
+  { x: [1, 64, 14, 14], oc: 32, act: 'relu', bias: true, tail: true, own: false, why: 'fewer than 64 output channels' },
+];
+winogradCases.forEach((c, i) => {
+  test(`CPU: 3x3 convolution x[${c.x}] -> ${c.oc} (${c.act}${c.bias ? ', bias' : ''}) ${c.own ? 'runs as Winograd' : `stays direct: ${c.why}`} and matches TEMPLATE`, async (t) => {
+    if (!native) { t.skip('oneDNN addon not built'); return; }
+    const x = opset.parameter('f32', c.x, 'x');
+    // The 3-channel case first widens to 64 channels with a direct convolution, then the tested one.
+    const source: Node = c.x[1] === 3 ? opset.convolution(x, w([64, 3, 1, 1], 700 + i), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])) : x;
+    const ic = c.x[1] === 3 ? 64 : c.x[1]!;
+    let y: Node = opset.convolution(source, w([c.oc, ic, 3, 3], 710 + i, 0.1), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]), 'conv');
+    if (c.bias) y = opset.add(y, w([1, c.oc, 1, 1], 720 + i));
+    if (c.act === 'relu') y = opset.relu(y);
+    if (c.act === 'clamp') y = opset.clamp(y, { min: -0.2, max: 0.6 });
+    if (c.tail) y = opset.convolution(y, w([8, c.oc, 1, 1], 730 + i), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]));
+    const model = new Model([y], [x], 'winograd');
+    const input = new Tensor('f32', c.x, randomArray(size(c.x), 740 + i));
+    const request = (await core.compileModel(model, 'CPU', { ENABLE_PROFILING: true, INFERENCE_NUM_THREADS: 2 })).createInferRequest();
+    const got = Object.values(request.infer({ x: input }))[0]!;
+    const want = Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer({ x: input }))[0]!;
+    assertTensor(got, want, { rtol: 1e-4, atol: 1e-5 });
+    const execType = request.getProfilingInfo().find((e) => e.nodeName === 'conv')?.execType ?? '';
+    if (c.own) assert.match(execType, /^tsvino_winograd_f2x2_3x3:/);
+    else assert.match(execType, /^onednn_convolution/);
+  });
+});
+
+test('CPU: a 3x3 convolution with a fused residual sum stays on oneDNN and matches TEMPLATE', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const x = opset.parameter('f32', [1, 64, 14, 14], 'x');
+  const conv = opset.convolution(x, w([64, 64, 3, 3], 750, 0.1), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]), 'conv');
+  // The residual operand is the input itself, so the sum can only fuse into this convolution.
+  const model = new Model([opset.relu(opset.add(conv, x))], [x], 'winograd-sum');
+  const input = new Tensor('f32', [1, 64, 14, 14], randomArray(64 * 14 * 14, 752));
+  const request = (await core.compileModel(model, 'CPU', { ENABLE_PROFILING: true })).createInferRequest();
+  assertTensor(Object.values(request.infer({ x: input }))[0]!, Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer({ x: input }))[0]!, { rtol: 1e-4, atol: 1e-5 });
+  const info = request.getProfilingInfo();
+  assert.match(info.find((e) => e.nodeName === 'conv')?.execType ?? '', /^onednn_convolution/);
+  assert.ok(info.some((e) => e.nodeType === 'Add' && e.status === 'OPTIMIZED_OUT'), 'the residual Add fused into the convolution');
+});
+
 test('plan: broadcast binaries, scalar arithmetic as linear eltwise, softmax', (t) => {
   check(t, [[2, 3, 4, 5], [1, 3, 1, 5]], ([a, b]) => [
     opset.multiply(opset.subtract(a!, b!), opset.constant('f32', [], [0.5])),
