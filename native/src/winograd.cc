@@ -26,8 +26,23 @@ bool winogradFits(const memory::dims& src, const memory::dims& weights, const me
   return ic % 8 == 0 && oc % 8 == 0 && ic >= 64 && oc >= 64 && ((h + 1) / 2) * ((w + 1) / 2) >= 49;
 }
 
+namespace {
+
+// Images per pass: the most that divide the batch and keep the tiles and their products within
+// 32 MiB of scratch (a large batch would otherwise need hundreds of megabytes), at least one.
+int64_t imagesPerPass(const WinogradShape& s, int64_t tilesPerImage) {
+  const int64_t bytesPerImage = 16 * tilesPerImage * (s.ic + s.oc) * static_cast<int64_t>(sizeof(float));
+  for (int64_t d = s.n; d > 1; d--) {
+    if (s.n % d == 0 && d * bytesPerImage <= (int64_t{32} << 20)) return d;
+  }
+  return 1;
+}
+
+}  // namespace
+
 WinogradConv::WinogradConv(const WinogradShape& shape, std::vector<WinogradActivation> activations, const dnnl::engine& engine)
-    : s_(shape), act_(std::move(activations)), th_((shape.h + 1) / 2), tw_((shape.w + 1) / 2), tiles_(shape.n * th_ * tw_) {
+    : s_(shape), act_(std::move(activations)), th_((shape.h + 1) / 2), tw_((shape.w + 1) / 2),
+      images_(imagesPerPass(shape, th_ * tw_)), tiles_(images_ * th_ * tw_) {
   const memory::desc v({16, tiles_, s_.ic}, memory::data_type::f32, memory::format_tag::abc);
   const memory::desc u = weightsDesc(s_);
   const memory::desc m({16, tiles_, s_.oc}, memory::data_type::f32, memory::format_tag::abc);
@@ -116,53 +131,56 @@ __attribute__((target("avx2,fma"))) void WinogradConv::run(const float* src, flo
   const int64_t icb = s_.ic / 8, ocb = s_.oc / 8, h = s_.h, w = s_.w, th = th_, tw = tw_, tiles = tiles_;
   float* v = scratch;                       // [16][tiles][IC]
   float* m = scratch + 16 * tiles * s_.ic;  // [16][tiles][OC]
-  const int64_t inRows = s_.n * icb * th;
-#pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < inRows; row++) {
-    const int64_t image = row / (icb * th), cb = row / th % icb, ty = row % th;
-    const float* plane = src + (image * icb + cb) * h * w * 8;
-    for (int64_t tx = 0; tx < tw; tx++) {
-      __m256 d[4][4];
-      for (int r = 0; r < 4; r++) {
-        const int64_t y = ty * 2 - 1 + r;
-        for (int c = 0; c < 4; c++) {
-          const int64_t x = tx * 2 - 1 + c;
-          d[r][c] = y >= 0 && y < h && x >= 0 && x < w ? _mm256_loadu_ps(plane + (y * w + x) * 8) : _mm256_setzero_ps();
-        }
-      }
-      const int64_t tile = (image * th + ty) * tw + tx;
-      inputTile(d, v + tile * s_.ic + cb * 8, tiles * s_.ic);
-    }
-  }
   const dnnl::engine engine = stream.get_engine();
-  gemm_.execute(stream, {{DNNL_ARG_SRC, memory(pd_.src_desc(), engine, v)},
-                         {DNNL_ARG_WEIGHTS, memory(pd_.weights_desc(), engine, const_cast<float*>(u))},
-                         {DNNL_ARG_DST, memory(pd_.dst_desc(), engine, m)}});
-  stream.wait();
-  // Aᵀ m A with Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]], then bias and activations, clipped to the map.
-  const int64_t outRows = s_.n * ocb * th;
+  const memory vMem(pd_.src_desc(), engine, v), uMem(pd_.weights_desc(), engine, const_cast<float*>(u)), mMem(pd_.dst_desc(), engine, m);
+  for (int64_t first = 0; first < s_.n; first += images_) {
+    const float* in = src + first * icb * h * w * 8;
+    float* out = dst + first * ocb * h * w * 8;
+    const int64_t inRows = images_ * icb * th;
 #pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < outRows; row++) {
-    const int64_t image = row / (ocb * th), ob = row / th % ocb, ty = row % th;
-    float* plane = dst + (image * ocb + ob) * h * w * 8;
-    const __m256 b = bias ? _mm256_loadu_ps(bias + ob * 8) : _mm256_setzero_ps();
-    for (int64_t tx = 0; tx < tw; tx++) {
-      const int64_t tile = (image * th + ty) * tw + tx;
-      const float* p = m + tile * s_.oc + ob * 8;
-      __m256 q[4][4];
-      for (int k = 0; k < 16; k++) q[k / 4][k % 4] = _mm256_loadu_ps(p + k * tiles * s_.oc);
-      __m256 t[2][4];
-      for (int c = 0; c < 4; c++) {
-        t[0][c] = _mm256_add_ps(_mm256_add_ps(q[0][c], q[1][c]), q[2][c]);
-        t[1][c] = _mm256_sub_ps(_mm256_sub_ps(q[1][c], q[2][c]), q[3][c]);
+    for (int64_t row = 0; row < inRows; row++) {
+      const int64_t image = row / (icb * th), cb = row / th % icb, ty = row % th;
+      const float* plane = in + (image * icb + cb) * h * w * 8;
+      for (int64_t tx = 0; tx < tw; tx++) {
+        __m256 d[4][4];
+        for (int r = 0; r < 4; r++) {
+          const int64_t y = ty * 2 - 1 + r;
+          for (int c = 0; c < 4; c++) {
+            const int64_t x = tx * 2 - 1 + c;
+            d[r][c] = y >= 0 && y < h && x >= 0 && x < w ? _mm256_loadu_ps(plane + (y * w + x) * 8) : _mm256_setzero_ps();
+          }
+        }
+        const int64_t tile = (image * th + ty) * tw + tx;
+        inputTile(d, v + tile * s_.ic + cb * 8, tiles * s_.ic);
       }
-      for (int r = 0; r < 2; r++) {
-        const int64_t y = ty * 2 + r;
-        if (y >= h) break;
-        const __m256 y0 = _mm256_add_ps(_mm256_add_ps(t[r][0], t[r][1]), t[r][2]);
-        const __m256 y1 = _mm256_sub_ps(_mm256_sub_ps(t[r][1], t[r][2]), t[r][3]);
-        _mm256_storeu_ps(plane + (y * w + tx * 2) * 8, activate(_mm256_add_ps(y0, b), act_));
-        if (tx * 2 + 1 < w) _mm256_storeu_ps(plane + (y * w + tx * 2 + 1) * 8, activate(_mm256_add_ps(y1, b), act_));
+    }
+    gemm_.execute(stream, {{DNNL_ARG_SRC, vMem}, {DNNL_ARG_WEIGHTS, uMem}, {DNNL_ARG_DST, mMem}});
+    stream.wait();
+    // Aᵀ m A with Aᵀ = [[1, 1, 1, 0], [0, 1, -1, -1]], then bias and activations, clipped to the map.
+    const int64_t outRows = images_ * ocb * th;
+#pragma omp parallel for schedule(static)
+    for (int64_t row = 0; row < outRows; row++) {
+      const int64_t image = row / (ocb * th), ob = row / th % ocb, ty = row % th;
+      float* plane = out + (image * ocb + ob) * h * w * 8;
+      const __m256 b = bias ? _mm256_loadu_ps(bias + ob * 8) : _mm256_setzero_ps();
+      for (int64_t tx = 0; tx < tw; tx++) {
+        const int64_t tile = (image * th + ty) * tw + tx;
+        const float* p = m + tile * s_.oc + ob * 8;
+        __m256 q[4][4];
+        for (int k = 0; k < 16; k++) q[k / 4][k % 4] = _mm256_loadu_ps(p + k * tiles * s_.oc);
+        __m256 t[2][4];
+        for (int c = 0; c < 4; c++) {
+          t[0][c] = _mm256_add_ps(_mm256_add_ps(q[0][c], q[1][c]), q[2][c]);
+          t[1][c] = _mm256_sub_ps(_mm256_sub_ps(q[1][c], q[2][c]), q[3][c]);
+        }
+        for (int r = 0; r < 2; r++) {
+          const int64_t y = ty * 2 + r;
+          if (y >= h) break;
+          const __m256 y0 = _mm256_add_ps(_mm256_add_ps(t[r][0], t[r][1]), t[r][2]);
+          const __m256 y1 = _mm256_sub_ps(_mm256_sub_ps(t[r][1], t[r][2]), t[r][3]);
+          _mm256_storeu_ps(plane + (y * w + tx * 2) * 8, activate(_mm256_add_ps(y0, b), act_));
+          if (tx * 2 + 1 < w) _mm256_storeu_ps(plane + (y * w + tx * 2 + 1) * 8, activate(_mm256_add_ps(y1, b), act_));
+        }
       }
     }
   }

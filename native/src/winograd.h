@@ -38,7 +38,8 @@ class WinogradConv {
   static dnnl::memory::desc weightsDesc(const WinogradShape& shape);
   // The batched tile GEMM (JIT code generation: run with the primitive makers).
   void makePrimitive();
-  // Floats of scratch `run` needs: the transformed tiles and their products.
+  // Floats of scratch `run` needs: the transformed tiles and their products, for one pass over a
+  // group of images (at most 32 MiB unless one image needs more).
   int64_t scratchFloats() const;
   // src nChw8c [n, ic, h, w], dst nChw8c [n, oc, h, w], u from transformWeights, bias [oc] or null;
   // the GEMM runs on `stream`.
@@ -48,7 +49,8 @@ class WinogradConv {
  private:
   WinogradShape s_;
   std::vector<WinogradActivation> act_;
-  int64_t th_, tw_, tiles_;
+  int64_t th_, tw_;
+  int64_t images_, tiles_;  // images per pass (a divisor of n) and their tiles
   dnnl::matmul::primitive_desc pd_;
   dnnl::matmul gemm_;
 };

@@ -163,6 +163,26 @@ winogradCases.forEach((c, i) => {
   });
 });
 
+test('CPU: a Winograd convolution over a batch too large for one pass equals the same convolution image by image', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  // 128 channels at 28x28 need 3.2 MB of tile scratch per image: 11 images (a prime) take 11 passes.
+  const weights = w([128, 128, 3, 3], 760, 0.1);
+  const build = (batch: number): Model => {
+    const x = opset.parameter('f32', [batch, 128, 28, 28], 'x');
+    return new Model([opset.relu(opset.convolution(x, weights, convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]), 'conv'))], [x], `batch${batch}`);
+  };
+  const batch = (await core.compileModel(build(11), 'CPU', { ENABLE_PROFILING: true })).createInferRequest();
+  const single = (await core.compileModel(build(1), 'CPU')).createInferRequest();
+  const image = 128 * 28 * 28;
+  const input = randomArray(11 * image, 761);
+  const got = Object.values(batch.infer({ x: new Tensor('f32', [11, 128, 28, 28], input) }))[0]!.data as Float32Array;
+  assert.match(batch.getProfilingInfo().find((e) => e.nodeName === 'conv')?.execType ?? '', /^tsvino_winograd/);
+  for (let i = 0; i < 11; i++) {
+    const one = Object.values(single.infer({ x: new Tensor('f32', [1, 128, 28, 28], input.slice(i * image, (i + 1) * image)) }))[0]!;
+    assertTensor(new Tensor('f32', [1, 128, 28, 28], got.slice(i * image, (i + 1) * image)), one, { rtol: 1e-5, atol: 1e-6, label: `image ${i}` });
+  }
+});
+
 test('CPU: a 3x3 convolution with a fused residual sum stays on oneDNN and matches TEMPLATE', async (t) => {
   if (!native) { t.skip('oneDNN addon not built'); return; }
   const x = opset.parameter('f32', [1, 64, 14, 14], 'x');
