@@ -3,6 +3,8 @@
 // Why the CPU plugin pads weights whose rows lie a multiple of 4 KiB apart (docs/PERFORMANCE.md):
 //   g++ -O2 -std=c++17 -fopenmp bench/native/gemm-row-stride.cc -ldnnl -o /tmp/gemm-row-stride
 //   OMP_NUM_THREADS=2 /tmp/gemm-row-stride; OMP_NUM_THREADS=1 /tmp/gemm-row-stride
+#include "median-ms.h"
+
 #include <dnnl.hpp>
 #include <omp.h>
 
@@ -13,18 +15,6 @@
 #include <vector>
 
 using dnnl::memory;
-
-static double medianMs(const std::function<void()>& run) {
-  for (int i = 0; i < 3; i++) run();
-  std::vector<double> t;
-  for (int i = 0; i < 11; i++) {
-    auto a = std::chrono::steady_clock::now();
-    run();
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 int main() {
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);

@@ -4,6 +4,7 @@
 //   OMP_NUM_THREADS=2 /tmp/max-pool; OMP_NUM_THREADS=1 /tmp/max-pool
 // It checks that both give the same outputs.
 #include "max-pool.h"
+#include "median-ms.h"
 
 #include <dnnl.hpp>
 #include <omp.h>
@@ -15,18 +16,6 @@
 #include <vector>
 
 using dnnl::memory;
-
-static double medianMs(const std::function<void()>& run) {
-  for (int i = 0; i < 3; i++) run();
-  std::vector<double> t;
-  for (int i = 0; i < 31; i++) {
-    auto a = std::chrono::steady_clock::now();
-    run();
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 int main() {
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);

@@ -4,6 +4,7 @@
 //   g++ -O3 -std=c++17 -fopenmp -Inative/src bench/native/winograd.cc native/src/winograd.cc -ldnnl -o /tmp/winograd
 //   OMP_NUM_THREADS=2 /tmp/winograd; OMP_NUM_THREADS=1 /tmp/winograd
 #include "winograd.h"
+#include "median-ms.h"
 
 #include <omp.h>
 
@@ -16,18 +17,6 @@
 
 using dnnl::memory;
 using tag = memory::format_tag;
-
-static double medianMs(const std::function<void()>& run) {
-  for (int i = 0; i < 3; i++) run();
-  std::vector<double> t;
-  for (int i = 0; i < 21; i++) {
-    auto a = std::chrono::steady_clock::now();
-    run();
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 int main() {
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);

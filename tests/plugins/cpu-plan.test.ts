@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { Core, Model, Tensor, opset } from '../../src/index.js';
 import type { Node } from '../../src/core/node.js';
 import { compilePlan, type CompiledPlan } from '../../src/plugins/cpu/executor.js';
@@ -438,27 +439,35 @@ test('CPU: in-flight inferAsync runs hold no libuv pool thread, so file I/O is n
   assert.equal(finishedWhenIoDone, 0, 'a stat() issued with 6 inferences in flight completed before any of them');
 });
 
-test('CPU: terminating a worker while its inferAsync runs waits for the run instead of crashing', async (t) => {
-  if (!native) { t.skip('oneDNN addon not built'); return; }
-  const { Worker } = await import('node:worker_threads');
-  const { join } = await import('node:path');
-  const index = JSON.stringify(join(import.meta.dirname, '../../src/index.js'));
-  const code = `
+/**
+ * Module code for a worker that compiles a stack of `layers` ReLU(3x3 convolution) over
+ * [1, channels, size, size] on one thread, then runs `then` with three requests and an input.
+ */
+function inferringWorker(channels: number, size: number, layers: number, then: string): string {
+  const index = JSON.stringify(fileURLToPath(new URL('../../src/index.js', import.meta.url)));
+  return `
     const { Core, Model, Tensor, opset } = await import(${index});
     const { parentPort } = await import('node:worker_threads');
-    const x = opset.parameter('f32', [1, 32, 64, 64], 'x');
+    const x = opset.parameter('f32', [1, ${channels}, ${size}, ${size}], 'x');
     let y = x;
-    for (let i = 0; i < 16; i++) {
-      const w = opset.constant('f32', [32, 32, 3, 3], new Float32Array(32 * 32 * 9).fill(0.01));
+    for (let i = 0; i < ${layers}; i++) {
+      const w = opset.constant('f32', [${channels}, ${channels}, 3, 3], new Float32Array(${channels * channels * 9}).fill(0.01));
       y = opset.relu(opset.convolution(y, w, { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }));
     }
     const compiled = new Core().compileModelSync(new Model([y], [x], 'busy'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
-    const input = new Tensor('f32', [1, 32, 64, 64], new Float32Array(32 * 64 * 64).fill(1));
+    const input = new Tensor('f32', [1, ${channels}, ${size}, ${size}], new Float32Array(${channels * size * size}).fill(1));
     const requests = [0, 1, 2].map(() => compiled.createInferRequest());
+    ${then}
+  `;
+}
+
+test('CPU: terminating a worker while its inferAsync runs waits for the run instead of crashing', async (t) => {
+  if (!native) { t.skip('oneDNN addon not built'); return; }
+  const { Worker } = await import('node:worker_threads');
+  const code = inferringWorker(32, 64, 16, `
     const runs = requests.map((r) => r.inferAsync([input]));
     parentPort.postMessage('running');
-    await Promise.all(runs);
-  `;
+    await Promise.all(runs);`);
   for (let i = 0; i < 2; i++) {
     const worker = new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
     await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
@@ -470,25 +479,11 @@ test('CPU: terminating a worker while its inferAsync runs waits for the run inst
 test('CPU: terminating a worker that keeps inferring asynchronously never ends the process', async (t) => {
   if (!native) { t.skip('oneDNN addon not built'); return; }
   const { Worker } = await import('node:worker_threads');
-  const { join } = await import('node:path');
-  const index = JSON.stringify(join(import.meta.dirname, '../../src/index.js'));
   // Small runs back to back, so termination lands in every phase: mid-run, while a completion is
   // queued, and while its callback is delivered (a node-addon-api throw there aborted the process).
-  const code = `
-    const { Core, Model, Tensor, opset } = await import(${index});
-    const { parentPort } = await import('node:worker_threads');
-    const x = opset.parameter('f32', [1, 8, 16, 16], 'x');
-    let y = x;
-    for (let i = 0; i < 4; i++) {
-      const w = opset.constant('f32', [8, 8, 3, 3], new Float32Array(8 * 8 * 9).fill(0.01));
-      y = opset.relu(opset.convolution(y, w, { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }));
-    }
-    const compiled = new Core().compileModelSync(new Model([y], [x], 'small'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
-    const input = new Tensor('f32', [1, 8, 16, 16], new Float32Array(8 * 16 * 16).fill(1));
-    const requests = [0, 1, 2].map(() => compiled.createInferRequest());
+  const code = inferringWorker(8, 16, 4, `
     parentPort.postMessage('running');
-    for (;;) await Promise.all(requests.map((r) => r.inferAsync([input])));
-  `;
+    for (;;) await Promise.all(requests.map((r) => r.inferAsync([input])));`);
   for (let i = 0; i < 16; i++) {
     const worker = new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
     await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
