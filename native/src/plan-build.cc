@@ -246,6 +246,13 @@ class Builder {
     makers.push_back(std::move(make));
   }
 
+  // `dst` for a row-major reader (JavaScript, a view) when its step wrote the blocked `out`.
+  void reorderToPlain(int out, int dst) {
+    if (slot(dst).kind == SlotKind::Arena) produce(dst, plainDescOf(slot(dst).dims, slot(dst).dt));
+    else touch(dst);
+    reorder(out, dst);
+  }
+
   // A step that runs `kernel` instead of a primitive (there is nothing to create later).
   void addKernel(PlanKernel kernel, std::string name, std::vector<std::pair<int, int>> args, const memory::desc& scratchpad,
                  std::function<dnnl::primitive()> make = [] { return dnnl::primitive(); }) {
@@ -489,11 +496,7 @@ bool buildWinograd(Builder& b, int src, int w, int bias, int dst, std::vector<Wi
     conv->makePrimitive();
     return dnnl::primitive();
   });
-  if (plainDst) {
-    if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDescOf(dstDims, kF32));
-    else b.touch(dst);
-    b.reorder(out, dst);
-  }
+  if (plainDst) b.reorderToPlain(out, dst);
   return true;
 }
 
@@ -536,11 +539,7 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   if (bias >= 0) args.emplace_back(DNNL_ARG_BIAS, bias);
   args.insert(args.end(), post.args.begin(), post.args.end());
   b.add([pd] { return dnnl::primitive(dnnl::convolution_forward(pd)); }, args, std::move(fixed), pd.scratchpad_desc(), post.views);
-  if (out != dst) {
-    if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, want);
-    else b.touch(dst);
-    b.reorder(out, dst);
-  }
+  if (out != dst) b.reorderToPlain(out, dst);
 }
 
 // A slot matmul and the views can read as it lies: row-major strides of any kind; a blocked
@@ -697,11 +696,7 @@ void buildPooling(Builder& b, const Napi::Object& s) {
       };
       if (!plainDst) b.produce(dst, blocked);
       b.addKernel(std::move(kernel), blockedMaxPoolName(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, out}}, memory::desc());
-      if (plainDst) {
-        if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDescOf(b.slot(dst).dims, b.slot(dst).dt));
-        else b.touch(dst);
-        b.reorder(out, dst);
-      }
+      if (plainDst) b.reorderToPlain(out, dst);
       return;
     }
   }
@@ -1001,9 +996,7 @@ void buildView(Builder& b, const Napi::Object& s, const std::string& kind) {
     vs.offset = xs.offset + extra;
     if (xs.kind == SlotKind::Const) throw StepError{"views of constants are folded before lowering", true};
     b.touch(vs.base);
-    if (d.kind != SlotKind::External) b.produce(dst, plainDesc(outDims));
-    else b.touch(dst);
-    b.reorder(v, dst);
+    b.reorderToPlain(v, dst);
     return;
   }
   d.base = xs.base >= 0 ? xs.base : x;
@@ -1015,9 +1008,7 @@ void buildView(Builder& b, const Napi::Object& s, const std::string& kind) {
 void buildCopy(Builder& b, const Napi::Object& s) {
   int src = slotField(s, "src"), dst = slotField(s, "dst");
   b.mdOf(src);
-  if (b.slot(dst).kind == SlotKind::Arena) b.produce(dst, plainDesc(b.slot(dst).dims));
-  else b.touch(dst);
-  b.reorder(src, dst);
+  b.reorderToPlain(src, dst);
 }
 
 // MatMul over int8/int4 weights decoded block by block (compressed-matmul.cc); A is read row-major.
