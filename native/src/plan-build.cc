@@ -183,10 +183,16 @@ class Builder {
     touch(id);
   }
 
+  // Whether a row-major reader (JavaScript, a view) needs `id`: then its producer writes row-major.
+  bool plainReader(int id) {
+    Slot& s = slot(id);
+    return s.kind == SlotKind::External || s.wantPlain;
+  }
+
   // What a step may write into `id`: the caller's row-major layout when a plain reader needs it.
   memory::desc dstWant(int id) {
     Slot& s = slot(id);
-    return s.kind == SlotKind::External || s.wantPlain ? plainDescOf(s.dims, s.dt) : memory::desc(s.dims, s.dt, tag::any);
+    return plainReader(id) ? plainDescOf(s.dims, s.dt) : memory::desc(s.dims, s.dt, tag::any);
   }
 
   // `id` in layout `want`: itself when it already is, else a reordered copy.
@@ -477,7 +483,7 @@ bool buildWinograd(Builder& b, int src, int w, int bias, int dst, std::vector<Wi
   if (!u) return false;
   const int x = b.as(src, memory::desc(srcDims, kF32, tag::nChw8c));
   const memory::desc blocked(dstDims, kF32, tag::nChw8c);
-  const bool plainDst = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const bool plainDst = b.plainReader(dst);
   const int out = plainDst ? b.scratch(blocked) : dst;
   auto conv = std::make_shared<WinogradConv>(shape, std::move(acts), cpuEngine());
   std::vector<std::pair<int, int>> args = {{DNNL_ARG_SRC, x}, {DNNL_ARG_DST, out}};
@@ -682,7 +688,7 @@ void buildPooling(Builder& b, const Napi::Object& s) {
   memory::dims gaps = dimsOf(s, "dilations");
   for (auto& d : gaps) d -= 1;
   memory::desc srcMd = b.mdOf(src);
-  const bool plainDst = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const bool plainDst = b.plainReader(dst);
   const bool dilated = std::any_of(gaps.begin(), gaps.end(), [](memory::dim d) { return d != 0; });
   if (alg == "max" && !dilated && b.slot(src).dims.size() == 4 && srcMd == memory::desc(b.slot(src).dims, kF32, tag::nChw8c)) {
     const PoolWindow window{b.slot(src).dims, b.slot(dst).dims, dimsOf(s, "kernel"), dimsOf(s, "strides"), dimsOf(s, "padsBegin")};
@@ -717,7 +723,7 @@ void buildPooling(Builder& b, const Napi::Object& s) {
 // Elementwise steps keep their input's layout unless a plain reader needs the result.
 int elementwiseSource(Builder& b, int src, int dst) {
   int x = b.dense(src);
-  if (b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External) x = b.plain(x);
+  if (b.plainReader(dst)) x = b.plain(x);
   return x;
 }
 
@@ -871,7 +877,7 @@ void buildConcat(Builder& b, const Napi::Object& s) {
   int dst = slotField(s, "dst");
   auto srcs = s.Get("srcs").As<Napi::Array>();
   const int axis = static_cast<int>(num(s, "axis"));
-  const bool plainOut = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const bool plainOut = b.plainReader(dst);
   std::vector<int> ids;
   for (uint32_t i = 0; i < srcs.Length(); i++) ids.push_back(b.dense(srcs.Get(i).As<Napi::Number>().Int32Value()));
   auto tagged = [&](const memory::dims& d, tag t) { return memory::desc(d, kF32, t); };
@@ -1035,7 +1041,7 @@ void buildCompressedMatmul(Builder& b, const Napi::Object& s) {
 void buildResample(Builder& b, const Napi::Object& s) {
   int dst = slotField(s, "dst");
   int x = elementwiseSource(b, slotField(s, "src"), dst);
-  const bool plainOut = b.slot(dst).wantPlain || b.slot(dst).kind == SlotKind::External;
+  const bool plainOut = b.plainReader(dst);
   const memory::desc dstMd = plainOut ? plainDesc(b.slot(dst).dims) : anyDesc(b.slot(dst).dims);
   const auto alg = str(s, "algorithm") == "nearest" ? dnnl::algorithm::resampling_nearest : dnnl::algorithm::resampling_linear;
   dnnl::resampling_forward::desc desc(dnnl::prop_kind::forward_inference, alg, b.mdOf(x), dstMd);
