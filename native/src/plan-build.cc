@@ -1098,43 +1098,78 @@ void readsOf(const Napi::Object& s, std::vector<int>& out) {
 
 // Creates every primitive and packs every weight on a few threads: oneDNN's JIT code generation
 // dominates compile time, and primitive creation is thread-safe. Each thread uses the caller's
-// OpenMP thread count, so the primitives are identical to ones made on the calling thread.
-void makePrimitives(Plan& plan, Builder& b, Napi::Env env) {
-  const size_t jobs = b.makers.size() + b.packJobs.size();
-  std::atomic<size_t> next{0};
-  std::mutex failure;
-  std::string error;
-  int errorStep = -1;
+// OpenMP thread count, so the primitives are identical to ones made on the calling thread. With
+// PrimitiveCreation::Background (and nothing to pack) the threads outlive the call; the plan's
+// `pending` holds them until awaitPrimitives.
+void makePrimitives(Plan& plan, Builder& b, Napi::Env env, PrimitiveCreation creation) {
+  auto pending = std::make_shared<PendingPrimitives>();
+  pending->makers = std::move(b.makers);
+  auto packJobs = std::move(b.packJobs);
+  const size_t makers = pending->makers.size(), jobs = makers + packJobs.size();
+  auto next = std::make_shared<std::atomic<size_t>>(0);
   const int ompThreads = omp_get_max_threads();
-  auto work = [&] {
+  Plan* target = &plan;
+  // Pack jobs run only in the foreground, so capturing them by reference is safe there.
+  auto work = [pending, next, ompThreads, target, makers, jobs, &packJobs] {
     omp_set_num_threads(ompThreads);
-    for (size_t k = next++; k < jobs; k = next++) {
+    for (size_t k = (*next)++; k < jobs; k = (*next)++) {
       try {
-        if (k < b.makers.size()) plan.ops[k].prim = b.makers[k]();
-        else b.packJobs[k - b.makers.size()]();
+        if (k < makers) target->ops[k].prim = pending->makers[k]();
+        else packJobs[k - makers]();
       } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(failure);
-        if (error.empty()) {
-          error = e.what();
-          errorStep = k < b.makers.size() ? plan.ops[k].step : -1;
+        std::lock_guard<std::mutex> guard(pending->lock);
+        if (pending->error.empty()) {
+          pending->error = e.what();
+          pending->errorStep = k < makers ? target->ops[k].step : -1;
         }
       }
     }
   };
   const unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  if (creation == PrimitiveCreation::Background && packJobs.empty() && makers > 0) {
+    for (unsigned i = 0; i < n; i++) pending->threads.emplace_back(work);
+    plan.pending = std::move(pending);
+    return;
+  }
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < n; i++) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
-  if (!error.empty()) {
-    auto err = Napi::Error::New(env, "step " + std::to_string(errorStep) + ": oneDNN: " + error);
-    if (errorStep >= 0) err.Set("step", Napi::Number::New(env, errorStep));
-    err.Set("unimplemented", Napi::Boolean::New(env, false));
-    throw err;
-  }
+  pending->joined = true;
+  plan.pending = std::move(pending);
+  awaitPrimitives(plan, env);
 }
 
 }  // namespace
+
+Plan::~Plan() {
+  if (!pending) return;
+  std::lock_guard<std::mutex> guard(pending->joining);
+  for (auto& t : pending->threads) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void awaitPrimitives(Plan& plan, Napi::Env env) {
+  if (!plan.pending) return;
+  std::string error;
+  int errorStep = -1;
+  {
+    std::lock_guard<std::mutex> joinGuard(plan.pending->joining);
+    if (!plan.pending->joined) {
+      for (auto& t : plan.pending->threads) t.join();
+      plan.pending->joined = true;
+    }
+    std::lock_guard<std::mutex> guard(plan.pending->lock);
+    error = plan.pending->error;
+    errorStep = plan.pending->errorStep;
+  }
+  if (error.empty()) return;
+  auto err = Napi::Error::New(env, "step " + std::to_string(errorStep) + ": oneDNN: " + error);
+  if (errorStep >= 0) err.Set("step", Napi::Number::New(env, errorStep));
+  err.Set("unimplemented", Napi::Boolean::New(env, false));
+  throw err;
+}
 
 int rootOf(const Plan& plan, int slot) { return resolveStorage(plan, slot).first; }
 
@@ -1147,7 +1182,7 @@ std::pair<int, size_t> resolveStorage(const Plan& plan, int slot) {
   return {slot, offset};
 }
 
-void buildPlan(Plan& plan, const Napi::Object& desc) {
+void buildPlan(Plan& plan, const Napi::Object& desc, PrimitiveCreation creation) {
   Napi::Env env = desc.Env();
   auto slots = desc.Get("slots").As<Napi::Array>();
   for (uint32_t i = 0; i < slots.Length(); i++) {
@@ -1197,7 +1232,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc) {
       throw err;
     }
   }
-  makePrimitives(plan, b, env);
+  makePrimitives(plan, b, env, creation);
   // Constants read at run time (biases, scales, operands) get an owned copy, so the plan does not
   // depend on the JavaScript buffer staying alive; weights were packed into their own memory.
   std::vector<bool> readAtRun(plan.slots.size(), false);

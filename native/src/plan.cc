@@ -120,8 +120,9 @@ Napi::Value PlanSlots(const Napi::CallbackInfo& info) {
 
 // planOps(plan) → per primitive { step, impl }: which oneDNN implementation serves which step.
 Napi::Value PlanOps(const Napi::CallbackInfo& info) {
-  const Plan& plan = *planOf(info[0]);
   Napi::Env env = info.Env();
+  awaitPrimitives(*planOf(info[0]), env);
+  const Plan& plan = *planOf(info[0]);
   auto out = Napi::Array::New(env, plan.ops.size());
   for (size_t i = 0; i < plan.ops.size(); i++) {
     if (plan.ops[i].kernel) {
@@ -151,6 +152,7 @@ Napi::Value PlanOps(const Napi::CallbackInfo& info) {
 Napi::Value CreateContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   PlanPtr plan = planOf(info[0]);
+  awaitPrimitives(*plan, env);
   auto offsets = info[1].As<Napi::Array>();
   const size_t arenaBytes = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
   if (offsets.Length() != plan->slots.size()) throw Napi::RangeError::New(env, "one offset per slot is needed");

@@ -15,6 +15,9 @@
 #include <climits>
 #include <deque>
 #include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +62,18 @@ struct PlanOp {
 
 struct PackedWeights;  // plan-cache.h
 
+// Primitives still being created on helper threads (a cache import returns before they are
+// ready, so that JavaScript's own restoring overlaps oneDNN's code generation).
+struct PendingPrimitives {
+  std::vector<std::function<dnnl::primitive()>> makers;  // one per op, in order
+  std::vector<std::thread> threads;
+  std::mutex joining;  // held while joining the threads (never taken by them)
+  std::mutex lock;     // guards the error, which the threads set
+  std::string error;   // the first maker's failure
+  int errorStep = -1;
+  bool joined = false;
+};
+
 struct Plan {
   // A deque: builders hold references to slots while scratch slots are appended.
   std::deque<Slot> slots;
@@ -67,11 +82,26 @@ struct Plan {
   size_t stepCount = 0;
   // Weights packed by this build, and packed weights a model-cache import handed over.
   std::shared_ptr<PackedWeights> packing;
+  // Set while primitives are made in the background; see awaitPrimitives.
+  std::shared_ptr<PendingPrimitives> pending;
+
+  Plan() = default;
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+  ~Plan();
 };
+
+// When to create the primitives: before buildPlan returns, or on helper threads while the caller
+// goes on (only where no weight needs packing from the caller's buffers, which live for the call).
+enum class PrimitiveCreation { Now, Background };
+
+// Waits for background primitive creation; throws a JS Error naming the failing step if it failed.
+// Every entry point that runs or inspects primitives calls it first.
+void awaitPrimitives(Plan& plan, Napi::Env env);
 
 // Builds the plan from its JavaScript description; throws a JS Error naming the failing step
 // (with `step` and `unimplemented` properties) when a step cannot be built.
-void buildPlan(Plan& plan, const Napi::Object& desc);
+void buildPlan(Plan& plan, const Napi::Object& desc, PrimitiveCreation creation = PrimitiveCreation::Now);
 
 int rootOf(const Plan& plan, int slot);
 // The root slot owning `slot`'s bytes, and `slot`'s byte offset in it (following every alias).

@@ -85,6 +85,8 @@ export interface Plugin {
    * core through its addon); a cache hit verifies every byte it maps, so this bounds its speed.
    */
   checksum?(parts: readonly Uint8Array[]): string;
+  /** `checksum` started on another thread; the returned function waits for its result. */
+  checksumAsync?(parts: readonly Uint8Array[]): () => string;
 }
 
 /**

@@ -39,7 +39,7 @@ interface BlobHeader {
   buffers: Array<[number, number]>;
   /** `crc32:<hex>` (or `sha256:<hex>` on a Node without zlib.crc32), over the buffers. */
   checksum: string;
-  /** CACHE_DIR blobs: the cache key, and the files the model was read from as they were then. */
+  /** CACHE_DIR blobs: the cache key (cacheKey), and the files the model was read from as they were then. */
   key?: string;
   sources?: FileStamp[];
 }
@@ -50,6 +50,12 @@ interface Blob {
   buffers: Uint8Array[];
 }
 
+/** A blob being read: its buffers' checksum may still be running, and `verify` waits for it. */
+interface ReadBlob extends Blob {
+  /** Throws ModelFormatError when the buffers do not match the header's checksum. */
+  verify(): void;
+}
+
 const sha256 = (...parts: Uint8Array[]): string => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -58,9 +64,24 @@ const sha256 = (...parts: Uint8Array[]): string => {
 
 /**
  * A corruption check over the buffers: the plugin's own when it has one (CPU: CRC-32C on every
- * core), else zlib's crc32 (or sha256 on a Node without it). The cache key itself is a sha256.
+ * core), else zlib's crc32 (or sha256 on a Node without it).
  */
 function checksum(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): string {
+  return checksumLater(parts, plugin, kind)();
+}
+
+/** `checksum`, on another thread where the plugin can: the returned function waits for it. */
+function checksumLater(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): () => string {
+  if (plugin.checksumAsync && kind !== undefined && kind !== 'crc32' && kind !== 'sha256') {
+    const wait = plugin.checksumAsync(parts);
+    // Another kind than the plugin's own is computed (or refused) as checksumNow would.
+    return () => { const own = wait(); return own.startsWith(`${kind}:`) ? own : checksumNow(parts, plugin, kind); };
+  }
+  const sum = checksumNow(parts, plugin, kind);
+  return () => sum;
+}
+
+function checksumNow(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): string {
   if (kind !== 'crc32' && kind !== 'sha256') {
     const own = plugin.checksum?.(parts);
     if (own && (kind === undefined || own.startsWith(`${kind}:`))) return own;
@@ -129,7 +150,24 @@ function concatBlob(blob: Blob): Buffer {
  * copied first, since the executable keeps views of them and the caller may reuse its buffer.
  */
 export function importExecutable(plugin: Plugin, blob: Uint8Array, config: Properties): { executable: Executable; config: Properties } {
-  return importDecoded(plugin, decodeBlob(Buffer.from(blob), plugin), config);
+  return importVerified(plugin, decodeBlob(Buffer.from(blob), plugin), config);
+}
+
+/**
+ * Imports a blob while its checksum runs, and returns only once it matched. Nothing imported runs
+ * before that; what decoding does with a damaged byte is bounded by the checks decoding makes
+ * anyway (indices, sizes, layouts), and its result is dropped.
+ */
+function importVerified(plugin: Plugin, blob: ReadBlob, config: Properties): { executable: Executable; config: Properties } {
+  let imported: { executable: Executable; config: Properties };
+  try {
+    imported = importDecoded(plugin, blob, config);
+  } catch (e) {
+    blob.verify(); // a damaged blob is reported as such, whatever decoding tripped over
+    throw e;
+  }
+  blob.verify();
+  return imported;
 }
 
 function importDecoded(plugin: Plugin, { header, buffers }: Blob, config: Properties): { executable: Executable; config: Properties } {
@@ -143,7 +181,7 @@ function importDecoded(plugin: Plugin, { header, buffers }: Blob, config: Proper
 }
 
 /** Checks a blob for `plugin` (magic, header checksum, device and versions, sizes, data checksum) and views its buffers. */
-function decodeBlob(bytes: Uint8Array, plugin: Plugin): Blob {
+function decodeBlob(bytes: Uint8Array, plugin: Plugin): ReadBlob {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.byteLength < PREFIX || !view.subarray(0, MAGIC.byteLength).equals(MAGIC)) {
     throw new ModelFormatError('not a tsvino compiled model (bad magic bytes); export one with CompiledModel.exportModelSync()');
@@ -177,10 +215,11 @@ function decodeBlob(bytes: Uint8Array, plugin: Plugin): Blob {
   const end = last ? start + last[0] + last[1] : Math.min(start, view.byteLength);
   if (end !== view.byteLength) throw new ModelFormatError(`compiled model has ${view.byteLength - end} unexpected trailing bytes`);
   const [kind] = header.checksum.split(':');
-  if (checksum(buffers, plugin, kind) !== header.checksum) {
-    throw new ModelFormatError('compiled model is corrupt (checksum mismatch)');
-  }
-  return { header, buffers };
+  const sum = checksumLater(buffers, plugin, kind);
+  const verify = (): void => {
+    if (sum() !== header.checksum) throw new ModelFormatError('compiled model is corrupt (checksum mismatch)');
+  };
+  return { header, buffers, verify };
 }
 
 function checkHeader(v: Json): BlobHeader {
@@ -267,11 +306,32 @@ export function modelDigest(model: Model): string {
   return h.update(JSON.stringify(graph)).digest('hex');
 }
 
-/** The blob's file name: the model's identity, device, plugin and tsvino versions, and the config. */
+/**
+ * The cache key: the model's identity, device, plugin and tsvino versions, and the config. The
+ * header keeps it whole and a hit compares it whole, so its file name only needs to spread keys.
+ */
 export function cacheKey(id: string, plugin: Plugin, config: Properties): string {
   const entries = Object.entries(config).filter(([k]) => k !== 'CACHE_DIR').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const device = plugin.cacheKey?.(config) ?? '';
-  return sha256(Buffer.from(JSON.stringify([id, plugin.name, plugin.version().buildNumber, VERSION, entries, device]), 'utf8'));
+  return JSON.stringify([id, plugin.name, plugin.version().buildNumber, VERSION, entries, device]);
+}
+
+/**
+ * A key's blob file name: 64 bits of two multiply-xorshift string hashes. Not a sha256: hashing
+ * a few hundred characters in JavaScript is free, while OpenSSL's first digest in a process costs
+ * about 1 ms, 5% of a small model's cache hit. Two keys sharing a name only cost a recompile.
+ */
+export function blobName(key: string): string {
+  let a = 0x811c9dc5 ^ key.length, b = 0x9e3779b9;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  const mix = (h: number, m: number): number => { h = Math.imul(h ^ (h >>> 16), m); return (h ^ (h >>> 13)) >>> 0; };
+  const hex = (h: number): string => h.toString(16).padStart(8, '0');
+  return `${hex(mix(a, 0x85ebca6b))}${hex(mix(b ^ a, 0xc2b2ae35))}.blob`;
 }
 
 /** Reads the model; `externalFiles` collects the ONNX external data files it reads. */
@@ -293,7 +353,7 @@ export function compileWithCache(
     identity = undefined; // a model the cache cannot identify is compiled without it
   }
   const key = identity && cacheKey(identity.id, plugin, config);
-  const file = key && join(dir, `${key}.blob`);
+  const file = key && join(dir, blobName(key));
   const cached = file ? loadBlob(file, key, plugin, config) : undefined;
   if (cached) return { model: source instanceof Model ? source : cached.model, executable: cached, loadedFromCache: true };
   const externalFiles = new Set<string>();
@@ -321,7 +381,7 @@ function loadBlob(file: string, key: string, plugin: Plugin, config: Properties)
   try {
     const blob = decodeBlob(bytes, plugin);
     if (blob.header.key !== key || !sourcesCurrent(blob.header.sources)) throw new ModelFormatError('stale');
-    return importDecoded(plugin, blob, config).executable;
+    return importVerified(plugin, blob, config).executable;
   } catch {
     rmSync(file, { force: true });
     return undefined;

@@ -187,6 +187,61 @@ test('CPU cache: a truncated, corrupt or stale blob is a clean recompile; import
   assert.equal(run(core, path, { CACHE_DIR: cache }).compiled.getProperty('LOADED_FROM_CACHE'), true);
 });
 
+test('CPU cache: a blob under another key\'s file name is stale (the header keeps the whole key), and is replaced', (t) => {
+  if (!needsNative(t)) return;
+  const dir = fresh();
+  const cache = join(dir, 'cache');
+  const path = join(dir, 'model.xml');
+  saveModelSync(mixedModel(2), path, false);
+  const core = new Core();
+  const two = values(run(core, path, { CACHE_DIR: cache }).out['logits']);
+  const [twoThreads] = blobs(cache);
+  const one = values(run(core, path, { CACHE_DIR: cache, INFERENCE_NUM_THREADS: 1 }).out['logits']);
+  const oneThread = blobs(cache).find((f) => f !== twoThreads)!;
+  assert.match(oneThread, /^[0-9a-f]{16}\.blob$/);
+  // As if the two keys' names collided: the 2-thread blob sits where the 1-thread one belongs.
+  const twoBytes = readFileSync(join(cache, twoThreads!));
+  writeFileSync(join(cache, oneThread), twoBytes);
+  const again = run(core, path, { CACHE_DIR: cache, INFERENCE_NUM_THREADS: 1 });
+  assert.equal(again.compiled.getProperty('LOADED_FROM_CACHE'), false);
+  assert.equal(again.compiled.getProperty('INFERENCE_NUM_THREADS'), 1);
+  assert.deepEqual(values(again.out['logits']), one);
+  assert.notDeepEqual(readFileSync(join(cache, oneThread)), twoBytes, 'the 1-thread blob was written again');
+  assert.equal(run(core, path, { CACHE_DIR: cache, INFERENCE_NUM_THREADS: 1 }).compiled.getProperty('LOADED_FROM_CACHE'), true);
+  assert.deepEqual(values(run(core, path, { CACHE_DIR: cache }).out['logits']), two);
+});
+
+test('CPU cache: a flipped byte anywhere in the data (descriptors, plan, weights) is caught by the checksum that runs while the hit restores', (t) => {
+  if (!needsNative(t)) return;
+  const dir = fresh();
+  const cache = join(dir, 'cache');
+  const path = join(dir, 'mixed.xml');
+  saveModelSync(mixedModel(3), path, false);
+  const core = new Core();
+  const want = values(run(core, path, { CACHE_DIR: cache }).out['tail']);
+  const file = join(cache, blobs(cache)[0]!);
+  const good = readFileSync(file);
+  // The layout exportModelSync writes: a 22-byte magic line, the header's length and crc32, the
+  // JSON header, then each buffer 64-byte aligned (the padding between them carries nothing).
+  const headerEnd = 30 + good.readUInt32LE(22);
+  const dataStart = Math.ceil(headerEnd / 64) * 64;
+  const ranges = (JSON.parse(good.subarray(30, headerEnd).toString('utf8')) as { buffers: Array<[number, number]> }).buffers;
+  const inside = ranges.flatMap(([offset, length]) => [0, 0.25, 0.5, 0.75, 0.999].map((f) => dataStart + offset + Math.floor(length * f)));
+  assert.ok(ranges.length >= 3, `${ranges.length} buffers: packed weights, their descriptors, the constants`);
+  for (const at of inside) {
+    const bytes = Buffer.from(good);
+    bytes[at] = bytes[at]! ^ 0xff;
+    assert.throws(() => core.importModelSync(bytes, 'CPU'), (e: unknown) => e instanceof ModelFormatError && /checksum mismatch/.test(e.message), `byte ${at}`);
+    writeFileSync(file, bytes);
+    const again = run(core, path, { CACHE_DIR: cache });
+    assert.equal(again.compiled.getProperty('LOADED_FROM_CACHE'), false, `byte ${at}`);
+    assert.deepEqual(values(again.out['tail']), want, `byte ${at}`);
+  }
+  const hit = run(core, path, { CACHE_DIR: cache });
+  assert.equal(hit.compiled.getProperty('LOADED_FROM_CACHE'), true);
+  assert.deepEqual(values(hit.out['tail']), want);
+});
+
 test('CPU cache: a dynamic model caches its graph; exportModelSync after inference keeps the plans built so far', async (t) => {
   if (!needsNative(t)) return;
   const dir = fresh();

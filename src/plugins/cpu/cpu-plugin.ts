@@ -83,10 +83,17 @@ export const cpuPlugin: Plugin = {
 };
 
 /** Cache blobs are mapped and checked through the addon when it can: a hit then copies no byte. */
-function fileMapper(addon: NativeAddon | undefined): Pick<Plugin, 'mapFile' | 'checksum'> {
+function fileMapper(addon: NativeAddon | undefined): Pick<Plugin, 'mapFile' | 'checksum' | 'checksumAsync'> {
   const map = addon?.mapFile?.bind(addon);
   const sum = addon?.checksum?.bind(addon);
-  return { ...(map ? { mapFile: (path: string) => new Uint8Array(map(path)) } : {}), ...(sum ? { checksum: sum } : {}) };
+  const start = addon?.checksumStart?.bind(addon);
+  const result = addon?.checksumResult?.bind(addon);
+  const sumAsync = start && result ? (parts: readonly Uint8Array[]) => { const job = start(parts); return () => result(job); } : undefined;
+  return {
+    ...(map ? { mapFile: (path: string) => new Uint8Array(map(path)) } : {}),
+    ...(sum ? { checksum: sum } : {}),
+    ...(sumAsync ? { checksumAsync: sumAsync } : {}),
+  };
 }
 
 const override: KernelOverride = (node, inputs, ctx) => cpuKernels.get(node.type)?.(node, inputs, ctx);

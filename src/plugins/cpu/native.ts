@@ -48,6 +48,9 @@ declare const contextBrand: unique symbol;
 export interface PlanHandle { readonly [planBrand]: true }
 /** One infer request's arena over a plan. */
 export interface PlanContextHandle { readonly [contextBrand]: true }
+declare const checksumBrand: unique symbol;
+/** A checksum running on a native thread. */
+export interface ChecksumHandle { readonly [checksumBrand]: true }
 
 /** A tensor of a plan: row-major dims; constants carry their f32 data (copied by the plan). */
 export interface PlanSlotDesc {
@@ -162,6 +165,12 @@ export interface NativeAddon {
    * exactly its layout (the caller keeps the bytes alive as long as the plan).
    */
   createPlanPacked?(desc: PlanDesc, packed: PackedWeightBytes[]): PlanHandle;
+  /**
+   * createPlanPacked returns while helper threads still create the primitives (oneDNN's code
+   * generation), so that restoring the rest overlaps it; this waits for them and throws if one
+   * failed. Running, profiling or exporting the plan waits too.
+   */
+  awaitPlan?(plan: PlanHandle): void;
   /** The weights a plan packed (data views that keep the plan alive), and the constant slots whose row-major data it reads. */
   planPacked?(plan: PlanHandle): { packed: PackedWeightBytes[]; plainSlots: Int32Array };
   /** The instruction set oneDNN targets on this CPU: packed layouts follow it. */
@@ -170,6 +179,9 @@ export interface NativeAddon {
   mapFile?(path: string): ArrayBuffer;
   /** `crc32c:<hex>` over the buffers (in 1 MiB blocks, on every core). */
   checksum?(parts: readonly Uint8Array[]): string;
+  /** `checksum` on a thread of its own (the handle keeps the buffers alive); checksumResult waits for it. */
+  checksumStart?(parts: readonly Uint8Array[]): ChecksumHandle;
+  checksumResult?(job: ChecksumHandle): string;
   packConvWeights(w: Float32Array, g: ConvGeometry): PackedWeights | false;
   convolution(x: Float32Array, w: Float32Array | PackedWeights, out: Float32Array, g: ConvGeometry): boolean;
   /** Dims are logical (after transposition), of equal rank ≥ 2; batch dims of 1 broadcast. */

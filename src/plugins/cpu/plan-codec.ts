@@ -173,6 +173,17 @@ export function decodePlan(v: Json, ctx: DecodeContext, addon: NativeAddon, thre
   const e = v as unknown as EncodedPlan;
   const fail = (what: string): never => { throw new ModelFormatError(`compiled model: stored CPU plan ${what}`); };
   if (typeof e !== 'object' || e === null || !Array.isArray(e.program) || !Array.isArray(e.profile)) return fail('is not a plan');
+  // The native plan first: its primitives are then created on helper threads while the rest
+  // of the plan is restored here (the caller awaits them).
+  const desc = decodeValue(e.desc, ctx) as PlanDesc;
+  const packed = e.packed.map((p) => ({ slot: p.slot, desc: buffer(ctx, p.desc), data: buffer(ctx, p.data) }));
+  let handle: PlanHandle | undefined;
+  if (e.native) {
+    if (!addon.createPlanPacked) return fail('needs an addon with createPlanPacked (rebuild native/)');
+    // oneDNN sizes primitives for the thread count in effect when they are created.
+    addon.setNumThreads(threads);
+    handle = addon.createPlanPacked(desc, packed);
+  }
   const { model, nodes } = decodeGraph(e.graph, { ...ctx, ops: PLAN_OPS });
   const node = (i: number): Node => nodes[i] ?? fail(`names node ${i}, which its graph lacks`);
   const out = (n: number, i: number): Output => node(n).outputs[i] ?? fail(`names output ${i} of node ${n}, which it lacks`);
@@ -189,21 +200,12 @@ export function decodePlan(v: Json, ctx: DecodeContext, addon: NativeAddon, thre
     if (role === 'js') return { nodeName, nodeType, role, node: node(Number(at)) };
     return { nodeName, nodeType, role };
   });
-  const desc = decodeValue(e.desc, ctx) as PlanDesc;
-  const packed = e.packed.map((p) => ({ slot: p.slot, desc: buffer(ctx, p.desc), data: buffer(ctx, p.data) }));
   const program: PlanProgram = {
     desc, program: items, values, profile, fused: e.fused,
     externalOf: new Map(e.externals.map(([n, i, slot]) => [out(n, i), slot])),
     resultSources: model.results.map((r) => r.inputValue(0)),
     keepAlive: packed.map((p) => p.data),
   };
-  let handle: PlanHandle | undefined;
-  if (e.native) {
-    if (!addon.createPlanPacked) return fail('needs an addon with createPlanPacked (rebuild native/)');
-    // oneDNN sizes primitives for the thread count in effect when they are created.
-    addon.setNumThreads(threads);
-    handle = addon.createPlanPacked(desc, packed);
-  }
   return { model, plan: restorePlan(model, program, addon, handle, threads, jsKernel, profiling) };
 }
 
@@ -245,6 +247,8 @@ export function decodeExecutable(exported: ExportedExecutable, addon: NativeAddo
       model ??= restored.model;
     }
     if (meta['dynamic'] === true) model = decodeGraph(meta['graph'] ?? null, ctx).model;
+    // The import is done only when every plan's primitives exist (see NativeAddon.awaitPlan).
+    for (const plan of plans.values()) if (plan.parts.plan) addon.awaitPlan?.(plan.parts.plan);
     return { model: model ?? fail('has neither a plan nor a graph'), plans };
   } catch (e) {
     // Whatever a damaged blob trips over (a missing field, a bad index) is a format error.
