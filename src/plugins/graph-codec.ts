@@ -176,9 +176,24 @@ interface EncodedNode {
   name: string;
   inputs: Array<[number, number]>;
   attrs: { [key: string]: Json };
-  /** A static shape as its dims (quicker to read back), else PartialShape's spelling. */
-  outputs: Array<{ names: string[]; type: string; shape: number[] | string }>;
+  /** See encodeShape. */
+  outputs: Array<{ names: string[]; type: string; shape: EncodedShape }>;
   rt?: Json;
+}
+
+/**
+ * A shape as PartialShape's constructor takes it without parsing text: per dim a number when
+ * static, -1 when wholly dynamic, [min, max] (max -1 when unbounded) for an interval; '...' for a
+ * dynamic rank. Parsing `?,3,224,224` back was a fifth of rebuilding a dynamic model's graph.
+ */
+type EncodedShape = Array<number | [number, number]> | string;
+function encodeShape(shape: PartialShape): EncodedShape {
+  if (!shape.isRankStatic()) return '...';
+  return shape.getDimensions().map((d) => {
+    if (d.isStatic()) return d.min;
+    if (d.min === 0 && d.max === Infinity) return -1;
+    return [d.min, d.max === Infinity ? -1 : d.max];
+  });
 }
 
 /** Encodes `model` with its nodes in topological order; `index` maps each node to its position. */
@@ -193,7 +208,7 @@ export function encodeGraph(model: Model, sink: BufferSink): { graph: Json; inde
       op: [n.op.type, n.op.version], name: n.friendlyName,
       inputs: n.inputs.map((i) => { const o = i.getSourceOutput(); return [index.get(o.node)!, o.index]; }),
       attrs,
-      outputs: n.outputs.map((o) => ({ names: o.names, type: o.elementType, shape: o.partialShape.isStatic() ? o.partialShape.toShape() : o.partialShape.toString() })),
+      outputs: n.outputs.map((o) => ({ names: o.names, type: o.elementType, shape: encodeShape(o.partialShape) })),
       ...(Object.keys(n.rtInfo).length ? { rt: encodeValue(n.rtInfo, sink, `${where} rt_info`) } : {}),
     };
     return node as unknown as Json;

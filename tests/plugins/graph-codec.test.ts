@@ -41,6 +41,16 @@ test('graph codec: names, shapes, attributes (NaN, ±Infinity, -0), rt_info and 
   assert.ok(Object.is((outs[2]!.data as Float64Array)[1], -0), '-0 stays -0');
 });
 
+test('graph codec: every kind of dimension (static, ?, bounded and unbounded intervals) and a dynamic rank survive as stored', () => {
+  const shapes = [new PartialShape([0, 3]), new PartialShape('?,2..,1..10,3'), new PartialShape('..7,0..0'), new PartialShape('...'), new PartialShape([])];
+  const params = shapes.map((sh, i) => parameter('f32', sh, `p${i}`));
+  const m = new Model(params.map((p, i) => relu(p, `r${i}`)), params, 'dims');
+  const { model } = roundTrip(m);
+  const spelled = (x: Model): string[] => x.getOrderedOps().flatMap((n) => n.outputs.map((o) => `${n.friendlyName}: ${o.partialShape.toString()}`));
+  assert.deepEqual(spelled(model), spelled(m));
+  assert.equal(model.getOrderedOps().find((n) => n.friendlyName === 'r1')!.output(0).partialShape.dim(1).getMaxLength(), -1);
+});
+
 test('graph codec: If and Loop bodies, port maps, and a stateful model evaluate the same after a round trip', () => {
   const c = parameter('boolean', [], 'cond');
   const a = parameter('f32', [2], 'a');
