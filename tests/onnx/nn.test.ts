@@ -117,3 +117,27 @@ test('Col2Im of a 1-D image (known shapes) goes through a transposed convolution
   check(run({ op: 'Col2Im', opset: 18, inputs: [x], initializers: inits, outs: [y([1, 1, 4])] })[0]!,
     { type: 'f32', shape: [1, 1, 4], values: [1, 12, 23, 30] });
 });
+
+test('Conv and BatchNormalization: constant per-channel operands and grouped weights become constants of the broadcast shape (no Reshape to fold); graph inputs keep a Reshape', () => {
+  const x = { name: 'x', t: f32([1, 2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]) };
+  const w = f32([2, 1, 1, 1], [2, -1]);
+  const b = f32([2], [0.5, 1]);
+  const spec = { op: 'Conv', opset: 17, inputs: [x], attrs: [intAttr('group', 2)], initializers: [['w', w], ['b', b]] as Array<[string, Tensor]>, outs: [y([1, 2, 2, 2])] };
+  const read = core.readModelSync(model(spec));
+  const types = read.getOrderedOps().map((n) => n.type);
+  assert.ok(!types.includes('Reshape'), types.join(' '));
+  const bias = read.getOrderedOps().find((n) => n.type === 'Add')!.inputValue(1);
+  assert.deepEqual(bias.partialShape.toShape(), [1, 2, 1, 1]);
+  check(run(spec)[0]!, { type: 'f32', shape: [1, 2, 2, 2], values: [2.5, 4.5, 6.5, 8.5, -4, -5, -6, -7] });
+  // The same weights and bias fed as graph inputs: reshaped at run time, same result.
+  const asInput = { ...spec, inputs: [x, { name: 'w', t: w }, { name: 'b', t: b }], initializers: [] };
+  assert.ok(core.readModelSync(model(asInput)).getOrderedOps().some((n) => n.type === 'Reshape'));
+  check(run(asInput)[0]!, { type: 'f32', shape: [1, 2, 2, 2], values: [2.5, 4.5, 6.5, 8.5, -4, -5, -6, -7] });
+
+  const stats = (v: number[]) => f32([2], v);
+  const bn = { op: 'BatchNormalization', opset: 15, inputs: [x], initializers: [['s', stats([2, 1])], ['o', stats([0, 1])], ['m', stats([1, 0])], ['v', stats([1, 4])]] as Array<[string, Tensor]>, outs: [y([1, 2, 2, 2])] };
+  assert.ok(!core.readModelSync(model(bn)).getOrderedOps().some((n) => n.type === 'Reshape'));
+  // (x − m) / sqrt(v + 1e-5) · s + o per channel.
+  const expected = [1, 2, 3, 4].map((v) => ((v - 1) / Math.sqrt(1 + 1e-5)) * 2).concat([5, 6, 7, 8].map((v) => v / Math.sqrt(4 + 1e-5) + 1));
+  check(run(bn)[0]!, { type: 'f32', shape: [1, 2, 2, 2], values: expected });
+});

@@ -1,7 +1,7 @@
 import type { Node, Output } from '../../../core/node.js';
 import { opset } from '../../../ops/index.js';
 import type { NodeContext, TranslatorTable } from '../translator.js';
-import { i64Const } from './helpers.js';
+import { i64Const, reshapedConstant } from './helpers.js';
 import { col2imDynamic } from './recent-col2im.js';
 import { perChannel, readWindow, shapeSlice, spatialCount, staticShape, staticSpatial, type OnnxWindow } from './nn-util.js';
 
@@ -11,7 +11,10 @@ import { perChannel, readWindow, shapeSlice, spatialCount, staticShape, staticSp
  */
 function groupedWeights(w: Output, group: number): Output {
   const s = staticShape(w);
-  if (s) return opset.reshape(w, i64Const([group, s[0]! / group, ...s.slice(1)])).output(0);
+  if (s) {
+    const dims = [group, s[0]! / group, ...s.slice(1)];
+    return reshapedConstant(w, dims) ?? opset.reshape(w, i64Const(dims)).output(0);
+  }
   const r = w.partialShape.rank;
   return opset.reshape(w, opset.concat([i64Const([group, -1]), shapeSlice(w, 1, r)], 0)).output(0);
 }

@@ -2,7 +2,7 @@ import type { Output } from '../../../core/node.js';
 import { opset } from '../../../ops/index.js';
 import type { PadType } from '../../../ops/util/window.js';
 import type { NodeContext } from '../translator.js';
-import { i64Const } from './helpers.js';
+import { i64Const, reshapedConstant } from './helpers.js';
 
 /** The sliding-window attributes shared by Conv, ConvTranspose and the pools, filled to `n` axes. */
 export interface OnnxWindow {
@@ -60,7 +60,9 @@ export function readWindow(ctx: NodeContext, n: number, withDilations = true): O
 
 /** A per-channel vector [C] reshaped to [1, C, 1, ...] so it broadcasts over data of `rank`. */
 export function perChannel(v: Output, rank: number): Output {
-  return opset.reshape(v, i64Const([1, -1, ...new Array<number>(rank - 2).fill(1)])).output(0);
+  const ones = new Array<number>(rank - 2).fill(1);
+  const size = v.partialShape.isStatic() ? v.partialShape.toShape().reduce((a, b) => a * b, 1) : -1;
+  return (size >= 0 ? reshapedConstant(v, [1, size, ...ones]) : undefined) ?? opset.reshape(v, i64Const([1, -1, ...ones])).output(0);
 }
 
 /** Spatial axes [2, rank) of data with a static rank (refuses dynamic rank). */
