@@ -20,7 +20,9 @@
 #include <cstring>
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,8 +156,44 @@ Napi::Value CpuIsa(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), "isa-" + std::to_string(static_cast<unsigned>(dnnl_get_effective_cpu_isa())));
 }
 
+// A mapped file, unmapped when its last owner lets go: the ArrayBuffer mapFile returns, and any
+// checksum still reading it (a worker's teardown may collect the ArrayBuffer first). Mappings are
+// registered by address, so that code handed only views of one can find and share it.
+struct Mapping {
+  void* base;
+  size_t size;
+};
+std::mutex mappingsLock;
+std::map<uintptr_t, std::weak_ptr<Mapping>> mappings;  // by start address
+
+std::shared_ptr<Mapping> registerMapping(void* base, size_t size) {
+  std::shared_ptr<Mapping> m(new Mapping{base, size}, [](Mapping* dead) {
+    {
+      std::lock_guard<std::mutex> guard(mappingsLock);
+      mappings.erase(reinterpret_cast<uintptr_t>(dead->base));
+    }
+    munmap(dead->base, dead->size);
+    delete dead;
+  });
+  std::lock_guard<std::mutex> guard(mappingsLock);
+  mappings[reinterpret_cast<uintptr_t>(base)] = m;
+  return m;
+}
+
+// The live mapping holding `p`, or null when `p` is not in one.
+std::shared_ptr<Mapping> mappingOf(const void* p) {
+  const auto at = reinterpret_cast<uintptr_t>(p);
+  std::lock_guard<std::mutex> guard(mappingsLock);
+  auto it = mappings.upper_bound(at);
+  if (it == mappings.begin()) return nullptr;
+  --it;
+  auto m = it->second.lock();
+  return m && at < it->first + m->size ? m : nullptr;
+}
+
 // mapFile(path) → an ArrayBuffer over a private, copy-on-write mapping of the whole file (unmapped
-// when collected). Pages are read on first touch; writes never reach the file.
+// when collected and no checksum reads it any more). Pages are read on first touch; writes never
+// reach the file.
 Napi::Value MapFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string path = info[0].As<Napi::String>().Utf8Value();
@@ -171,10 +209,8 @@ Napi::Value MapFile(const Napi::CallbackInfo& info) {
   const int mapErrno = errno;
   close(fd);
   if (p == MAP_FAILED) throw Napi::Error::New(env, "cannot map " + path + ": " + std::strerror(mapErrno));
-  return Napi::ArrayBuffer::New(env, p, size, [](Napi::Env, void* data, size_t* length) {
-    munmap(data, *length);
-    delete length;
-  }, new size_t(size));
+  auto* owner = new std::shared_ptr<Mapping>(registerMapping(p, size));
+  return Napi::ArrayBuffer::New(env, p, size, [](Napi::Env, void*, std::shared_ptr<Mapping>* o) { delete o; }, owner);
 }
 
 // CRC-32C (Castagnoli), bit by bit: the fallback for CPUs without SSE 4.2.
@@ -298,13 +334,29 @@ Napi::Value Checksum(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), checksumOf(blocks, lengths));
 }
 
-// A checksum computed on its own thread; it holds references to its buffers until collected.
+// A checksum computed on its own thread. It holds references to its buffers until collected, and
+// shares ownership of the mappings they lie in: a worker's teardown releases ArrayBuffers in no
+// order we control, and a mapped blob's went first. For other memory, an environment cleanup
+// hook joins the thread before V8 frees its backing stores.
 struct ChecksumJob {
   std::vector<Napi::Reference<Napi::Value>> keep;
+  std::vector<std::shared_ptr<Mapping>> mapped;
   std::thread thread;
   std::string result;
+  napi_env env = nullptr;
+  bool hooked = false;
+
   void join() {
     if (thread.joinable()) thread.join();
+  }
+  void unhook() {
+    if (hooked) napi_remove_env_cleanup_hook(env, &ChecksumJob::onCleanup, this);
+    hooked = false;
+  }
+  static void onCleanup(void* arg) {
+    auto* job = static_cast<ChecksumJob*>(arg);
+    job->hooked = false;
+    job->join();
   }
 };
 
@@ -317,9 +369,19 @@ Napi::Value ChecksumStart(const Napi::CallbackInfo& info) {
   blocksOf(list, blocks, lengths);
   auto* job = new ChecksumJob();
   for (uint32_t i = 0; i < list.Length(); i++) job->keep.push_back(Napi::Persistent(list.Get(i)));
-  job->thread = std::thread([job, blocks = std::move(blocks), lengths = std::move(lengths)] { job->result = checksumOf(blocks, lengths); });
+  for (const ChecksumBlock& b : blocks) {
+    auto m = mappingOf(b.p);
+    if (m && std::find(job->mapped.begin(), job->mapped.end(), m) == job->mapped.end()) job->mapped.push_back(std::move(m));
+  }
+  job->thread = std::thread([job, blocks = std::move(blocks), lengths = std::move(lengths)] {
+    job->result = checksumOf(blocks, lengths);
+    job->mapped.clear();  // the bytes are read: the mappings may go now
+  });
+  job->env = info.Env();
+  job->hooked = napi_add_env_cleanup_hook(job->env, &ChecksumJob::onCleanup, job) == napi_ok;
   return Napi::External<ChecksumJob>::New(info.Env(), job, [](Napi::Env, ChecksumJob* j) {
     j->join();
+    j->unhook();
     delete j;
   });
 }
@@ -328,6 +390,7 @@ Napi::Value ChecksumResult(const Napi::CallbackInfo& info) {
   if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "expected a checksum handle");
   ChecksumJob& job = *info[0].As<Napi::External<ChecksumJob>>().Data();
   job.join();
+  job.unhook();
   return Napi::String::New(info.Env(), job.result);
 }
 

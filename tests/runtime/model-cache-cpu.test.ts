@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Core, Model, ModelFormatError, Tensor, opset, saveModelSync } from '../../src/index.js';
 import type { Node } from '../../src/core/node.js';
 import { native } from '../../src/plugins/cpu/native.js';
@@ -244,4 +245,34 @@ test('CPU cache: a dynamic model caches its graph; exportModelSync after inferen
   assert.deepEqual([1, 5].map((rows) => values(imported.createInferRequest().infer({ x: feed(rows) })['y'])), want);
   assert.deepEqual(values(imported.createInferRequest().infer({ x: feed(3) })['y']),
     values(plain.createInferRequest().infer({ x: feed(3) })['y']), 'a new shape is planned from the stored graph');
+});
+
+test('CPU cache: terminating workers at any moment of a cache hit (its checksum thread still reading the mapped blob) never ends the process', async (t) => {
+  if (!needsNative(t)) return;
+  const { Worker } = await import('node:worker_threads');
+  const dir = fresh();
+  const x = opset.parameter('f32', [1, 128, 8, 8], 'x');
+  let y: Node = x;
+  for (let i = 0; i < 6; i++) y = opset.relu(opset.convolution(y, w([128, 128, 3, 3], 50 + i), { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }));
+  const path = join(dir, 'wide.xml');
+  saveModelSync(new Model([y], [x], 'wide'), path, false);
+  const cache = join(dir, 'cache');
+  new Core().compileModelSync(path, 'CPU', { CACHE_DIR: cache, INFERENCE_NUM_THREADS: 1 });
+  const index = JSON.stringify(fileURLToPath(new URL('../../src/index.js', import.meta.url)));
+  // Hits back to back, so termination lands in every phase: mapping, checksumming, restoring.
+  const code = `
+    const { Core } = await import(${index});
+    const { parentPort } = await import('node:worker_threads');
+    const core = new Core();
+    parentPort.postMessage('running');
+    for (;;) {
+      const hit = core.compileModelSync(${JSON.stringify(path)}, 'CPU', { CACHE_DIR: ${JSON.stringify(cache)}, INFERENCE_NUM_THREADS: 1 });
+      if (hit.getProperty('LOADED_FROM_CACHE') !== true) throw new Error('the cache missed');
+    }`;
+  for (let i = 0; i < 24; i++) {
+    const worker = new Worker(code, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await new Promise((resolve) => setTimeout(resolve, 1 + (i % 8)));
+    assert.equal(await worker.terminate(), 1, `worker ${i} was terminated, not finished`);
+  }
 });
