@@ -1104,18 +1104,16 @@ void readsOf(const Napi::Object& s, std::vector<int>& out) {
 void makePrimitives(Plan& plan, Builder& b, Napi::Env env, PrimitiveCreation creation) {
   auto pending = std::make_shared<PendingPrimitives>();
   pending->makers = std::move(b.makers);
-  auto packJobs = std::move(b.packJobs);
-  const size_t makers = pending->makers.size(), jobs = makers + packJobs.size();
-  auto next = std::make_shared<std::atomic<size_t>>(0);
+  pending->packJobs = std::move(b.packJobs);
   const int ompThreads = omp_get_max_threads();
   Plan* target = &plan;
-  // Pack jobs run only in the foreground, so capturing them by reference is safe there.
-  auto work = [pending, next, ompThreads, target, makers, jobs, &packJobs] {
+  auto work = [pending, ompThreads, target] {
     omp_set_num_threads(ompThreads);
-    for (size_t k = (*next)++; k < jobs; k = (*next)++) {
+    const size_t makers = pending->makers.size(), jobs = makers + pending->packJobs.size();
+    for (size_t k = pending->next++; k < jobs; k = pending->next++) {
       try {
         if (k < makers) target->ops[k].prim = pending->makers[k]();
-        else packJobs[k - makers]();
+        else pending->packJobs[k - makers]();
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> guard(pending->lock);
         if (pending->error.empty()) {
@@ -1126,7 +1124,7 @@ void makePrimitives(Plan& plan, Builder& b, Napi::Env env, PrimitiveCreation cre
     }
   };
   const unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  if (creation == PrimitiveCreation::Background && packJobs.empty() && makers > 0) {
+  if (creation == PrimitiveCreation::Background && pending->packJobs.empty() && !pending->makers.empty()) {
     for (unsigned i = 0; i < n; i++) pending->threads.emplace_back(work);
     plan.pending = std::move(pending);
     return;

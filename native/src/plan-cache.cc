@@ -236,6 +236,11 @@ __attribute__((target("sse4.2"))) uint32_t crc32cHardware(uint32_t crc, const ui
   return ~c32;
 }
 
+bool hasSse42() {
+  static const bool yes = __builtin_cpu_supports("sse4.2");
+  return yes;
+}
+
 // Three equal-length blocks at once: the crc32 instruction has a latency of three cycles and a
 // throughput of one, so three independent chains run it at full rate (about 3x one chain).
 __attribute__((target("sse4.2"))) void crc32cHardware3(const uint8_t* const p[3], size_t n, uint32_t out[3]) {
@@ -262,16 +267,14 @@ __attribute__((target("sse4.2"))) void crc32cHardware3(const uint8_t* const p[3]
 // CRC-32C of three blocks of `n` bytes each, from a zero initial value.
 void crc32cOfThree(const uint8_t* const p[3], size_t n, uint32_t out[3]) {
 #ifdef TSVINO_CRC32C_SSE42
-  static const bool hardware = __builtin_cpu_supports("sse4.2");
-  if (hardware) return crc32cHardware3(p, n, out);
+  if (hasSse42()) return crc32cHardware3(p, n, out);
 #endif
   for (int k = 0; k < 3; k++) out[k] = crc32cPortable(0, p[k], n);
 }
 
 uint32_t crc32c(uint32_t crc, const uint8_t* p, size_t n) {
 #ifdef TSVINO_CRC32C_SSE42
-  static const bool hardware = __builtin_cpu_supports("sse4.2");
-  if (hardware) return crc32cHardware(crc, p, n);
+  if (hasSse42()) return crc32cHardware(crc, p, n);
 #endif
   return crc32cPortable(crc, p, n);
 }

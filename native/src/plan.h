@@ -12,6 +12,7 @@
 
 #include "common.h"
 
+#include <atomic>
 #include <climits>
 #include <deque>
 #include <functional>
@@ -66,6 +67,8 @@ struct PackedWeights;  // plan-cache.h
 // ready, so that JavaScript's own restoring overlaps oneDNN's code generation).
 struct PendingPrimitives {
   std::vector<std::function<dnnl::primitive()>> makers;  // one per op, in order
+  std::vector<std::function<void()>> packJobs;           // weight reorders (never in the background)
+  std::atomic<size_t> next{0};                           // the next job to take: makers, then packJobs
   std::vector<std::thread> threads;
   std::mutex joining;  // held while joining the threads (never taken by them)
   std::mutex lock;     // guards the error, which the threads set

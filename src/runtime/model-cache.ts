@@ -62,26 +62,22 @@ const sha256 = (...parts: Uint8Array[]): string => {
   return h.digest('hex');
 };
 
+/** `checksum`, on another thread where the plugin can: the returned function waits for it. */
+function checksumLater(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): () => string {
+  if (plugin.checksumAsync && kind !== undefined && kind !== 'crc32' && kind !== 'sha256') {
+    const wait = plugin.checksumAsync(parts);
+    // Another kind than the plugin's own is computed (or refused) as checksum would.
+    return () => { const own = wait(); return own.startsWith(`${kind}:`) ? own : checksum(parts, plugin, kind); };
+  }
+  const sum = checksum(parts, plugin, kind);
+  return () => sum;
+}
+
 /**
  * A corruption check over the buffers: the plugin's own when it has one (CPU: CRC-32C on every
  * core), else zlib's crc32 (or sha256 on a Node without it).
  */
 function checksum(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): string {
-  return checksumLater(parts, plugin, kind)();
-}
-
-/** `checksum`, on another thread where the plugin can: the returned function waits for it. */
-function checksumLater(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): () => string {
-  if (plugin.checksumAsync && kind !== undefined && kind !== 'crc32' && kind !== 'sha256') {
-    const wait = plugin.checksumAsync(parts);
-    // Another kind than the plugin's own is computed (or refused) as checksumNow would.
-    return () => { const own = wait(); return own.startsWith(`${kind}:`) ? own : checksumNow(parts, plugin, kind); };
-  }
-  const sum = checksumNow(parts, plugin, kind);
-  return () => sum;
-}
-
-function checksumNow(parts: readonly Uint8Array[], plugin: Plugin, kind?: string): string {
   if (kind !== 'crc32' && kind !== 'sha256') {
     const own = plugin.checksum?.(parts);
     if (own && (kind === undefined || own.startsWith(`${kind}:`))) return own;
