@@ -7,8 +7,14 @@
 #include <omp.h>
 
 #include <unordered_map>
+#include <utility>
 
 namespace tsvino {
+
+bool oneDnnAvx512() {
+  static const bool yes = (static_cast<unsigned>(dnnl_get_effective_cpu_isa()) & 0x27u) == 0x27u;
+  return yes;
+}
 
 dnnl::engine& cpuEngine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
@@ -143,6 +149,17 @@ Napi::Value HasInt8Dot(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), vnni);
 }
 
+// oneDNN's effective ISA by name (DNNL_MAX_CPU_ISA caps it), for tests and diagnostics.
+Napi::Value EffectiveIsa(const Napi::CallbackInfo& info) {
+  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const std::pair<unsigned, const char*> names[] = {{0x3e7u, "avx512_core_amx"}, {0xe7u, "avx512_core_bf16"}, {0x67u, "avx512_core_vnni"},
+                                                    {0x27u, "avx512_core"}, {0x407u, "avx2_vnni"}, {0x7u, "avx2"}, {0x3u, "avx"}, {0x1u, "sse41"}};
+  for (auto [bits, name] : names) {
+    if ((isa & bits) == bits) return Napi::String::New(info.Env(), name);
+  }
+  return Napi::String::New(info.Env(), "any");
+}
+
 Napi::Value CacheSize(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(cache().size()));
 }
@@ -155,6 +172,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("cacheSize", Napi::Function::New(env, CacheSize));
   exports.Set("hasInt8Dot", Napi::Function::New(env, HasInt8Dot));
+  exports.Set("effectiveIsa", Napi::Function::New(env, EffectiveIsa));
   registerConvolution(env, exports);
   registerMatmul(env, exports);
   registerPooling(env, exports);

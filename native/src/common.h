@@ -16,6 +16,10 @@ using dnnl::memory;
 dnnl::engine& cpuEngine();
 dnnl::stream& cpuStream();
 
+// Whether oneDNN runs AVX-512 kernels here: the CPU has them and DNNL_MAX_CPU_ISA does not cap
+// them. Layout choices and tsvino's own AVX2 kernels follow oneDNN's ISA, not the CPU's flags.
+bool oneDnnAvx512();
+
 // Primitives are keyed by a string of shapes and attributes so each geometry is built once per
 // process; entries are type-erased and each family prefixes its keys, so a lookup never crosses types.
 std::shared_ptr<void> cacheFind(const std::string& key);

@@ -78,6 +78,9 @@ memory::desc strided(const memory::dims& dims, const memory::dims& strides) { re
 // Row-major over the slot's dims, with outer dims collapsed when the caller asks for fewer.
 memory::desc anyDesc(const memory::dims& d) { return memory::desc(d, kF32, tag::any); }
 
+bool hasAvx512() { return oneDnnAvx512(); }
+
+
 std::string str(const Napi::Object& o, const char* key) { return o.Get(key).As<Napi::String>().Utf8Value(); }
 double num(const Napi::Object& o, const char* key, double fallback = 0) {
   auto v = o.Get(key);
@@ -531,10 +534,32 @@ void buildConvolution(Builder& b, const Napi::Object& s) {
   const memory::desc want = b.dstWant(dst);
   const bool reorderOut = srcType != kF32 && post.sum < 0 && want.data.format_kind != dnnl_format_kind_any;
   const memory::desc dstMd = reorderOut ? memory::desc(want.dims(), want.data_type(), tag::any) : want;
-  dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                       memory::desc(b.slot(src).dims, srcType, tag::any), memory::desc(wDims, wType, tag::any),
-                                       biasMd, dstMd, strides, gaps, padsBegin, padsEnd);
-  dnnl::convolution_forward::primitive_desc pd(desc, post.attr, cpuEngine());
+  // f32 on AVX-512: a source already in nChw16c is read as it lies, and a destination a concat
+  // wants blocked is written nChw16c, when a JIT kernel takes them; else oneDNN chooses.
+  const memory::dims& srcDims = b.slot(src).dims;
+  const memory::desc anySrc(srcDims, srcType, tag::any);
+  memory::desc srcMd = anySrc, convDst = dstMd;
+  if (srcType == kF32 && hasAvx512() && srcDims.size() == 4) {
+    const memory::desc blocked16(srcDims, kF32, tag::nChw16c);
+    if (b.mdOf(src) == blocked16) srcMd = blocked16;
+    if (b.slot(dst).wantBlocked16 && dstMd.data.format_kind == dnnl_format_kind_any) convDst = memory::desc(b.slot(dst).dims, kF32, tag::nChw16c);
+  }
+  auto convPd = [&](const memory::desc& x, const memory::desc& y) {
+    dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, x,
+                                         memory::desc(wDims, wType, tag::any), biasMd, y, strides, gaps, padsBegin, padsEnd);
+    return dnnl::convolution_forward::primitive_desc(desc, post.attr, cpuEngine());
+  };
+  dnnl::convolution_forward::primitive_desc pd;
+  const bool steered = !(srcMd == anySrc) || !(convDst == dstMd);
+  if (steered) {
+    try {
+      pd = convPd(srcMd, convDst);
+      if (std::string(pd.impl_info_str()).rfind("ref", 0) == 0) pd = {};
+    } catch (const dnnl::error&) {
+      pd = {};
+    }
+  }
+  if (!pd) pd = convPd(anySrc, dstMd);
   int x = b.as(src, pd.src_desc());
   memory weights = b.packed(w, plainDescOf(wDims, wType), pd.weights_desc());
   fixed.emplace_back(DNNL_ARG_WEIGHTS, weights);
@@ -895,9 +920,24 @@ void buildConcat(Builder& b, const Napi::Object& s) {
       if (chosen != tag::undef) break;
     }
   }
+  // Channels-last inputs (what brgconv writes on AVX-512) keep that layout: one strided copy
+  // instead of a reorder to row-major per input and another back for the next convolution.
+  // The pieces interleave, so such a concat is never in place.
+  bool channelsLast = false;
+  if (!plainOut && chosen == tag::undef && axis == 1) {
+    for (int id : ids) {
+      const memory::dims d = b.slot(id).dims;
+      const tag t = d.size() == 4 ? tag::nhwc : d.size() == 5 ? tag::ndhwc : d.size() == 3 ? tag::nwc : tag::undef;
+      if (t != tag::undef && d[1] > 1 && b.mdOf(id) == tagged(d, t)) {
+        chosen = t;
+        channelsLast = true;
+        break;
+      }
+    }
+  }
   const memory::dims outDims = b.slot(dst).dims;
   memory::desc dstMd = chosen == tag::undef ? plainDesc(outDims) : tagged(outDims, chosen);
-  if (concatInPlace(b, ids, dst, dstMd, axis, chosen)) return;
+  if (!channelsLast && concatInPlace(b, ids, dst, dstMd, axis, chosen)) return;
   std::vector<memory::desc> mds;
   for (int& id : ids) {
     const memory::dims d = b.slot(id).dims;
@@ -1096,6 +1136,40 @@ void readsOf(const Napi::Object& s, std::vector<int>& out) {
   }
 }
 
+// On AVX-512 oneDNN's convolutions choose channels-last, whose channel concat interleaves the
+// pieces and so costs a copy; nChw16c keeps each piece a contiguous run (in place when the batch
+// is 1). So a concat's sources ask for nChw16c, and so do, walking back, the sources of the
+// layout-keeping steps (pooling, eltwise, batchnorm, binary) that produce them: DenseNet's
+// convolution, pooling and concat chains then stay in one blocked layout end to end.
+void markBlocked16Slots(Plan& plan, const Napi::Array& steps) {
+  if (!hasAvx512()) return;
+  auto valid = [&](int id) { return id >= 0 && id < static_cast<int>(plan.slots.size()); };
+  auto blockable = [&](int id) {
+    const Slot& s = plan.slots[id];
+    return s.dt == kF32 && s.dims.size() == 4 && s.dims[0] == 1 && s.dims[1] % 16 == 0;
+  };
+  for (uint32_t i = steps.Length(); i-- > 0;) {
+    auto s = steps.Get(i).As<Napi::Object>();
+    const std::string kind = str(s, "kind");
+    if (kind == "concat" && static_cast<int>(num(s, "axis")) == 1) {
+      auto srcs = s.Get("srcs").As<Napi::Array>();
+      std::vector<int> ids;
+      bool fits = true;
+      for (uint32_t k = 0; k < srcs.Length(); k++) {
+        ids.push_back(srcs.Get(k).As<Napi::Number>().Int32Value());
+        fits = fits && valid(ids.back()) && blockable(ids.back());
+      }
+      if (fits) {
+        for (int id : ids) plan.slots[id].wantBlocked16 = true;
+      }
+      continue;
+    }
+    if (kind != "pool" && kind != "eltwise" && kind != "batchnorm" && kind != "binary") continue;
+    const int dst = slotField(s, "dst"), src = slotField(s, kind == "binary" ? "a" : "src");
+    if (valid(dst) && valid(src) && plan.slots[dst].wantBlocked16 && blockable(src)) plan.slots[src].wantBlocked16 = true;
+  }
+}
+
 // Creates every primitive and packs every weight on a few threads: oneDNN's JIT code generation
 // dominates compile time, and primitive creation is thread-safe. Each thread uses the caller's
 // OpenMP thread count, so the primitives are identical to ones made on the calling thread. With
@@ -1212,6 +1286,7 @@ void buildPlan(Plan& plan, const Napi::Object& desc, PrimitiveCreation creation)
   for (size_t i = 0; i < plan.slots.size(); i++) {
     if (plan.slots[i].kind == SlotKind::External) lastUse[i] = INT_MAX;
   }
+  markBlocked16Slots(plan, steps);
   Builder b(plan, lastUse);
   for (uint32_t i = 0; i < steps.Length(); i++) {
     b.step = static_cast<int>(i);

@@ -37,6 +37,9 @@ struct Slot {
   bool known = false;
   // Some reader outside the primitive chain (a reshape view, JavaScript) needs row-major layout.
   bool wantPlain = false;
+  // An in-place channel concat reads it (AVX-512 only): its producer writes nChw16c, whose pieces
+  // are contiguous runs of the concat, instead of the interleaving channels-last.
+  bool wantBlocked16 = false;
   // Storage shared with another slot (views, in-place sums): the root slot and a byte offset.
   int base = -1;
   size_t offset = 0;

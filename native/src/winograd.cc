@@ -3,6 +3,7 @@
 // summed over input channels, so for each of the 16 tile positions they form one GEMM
 // [tiles x IC] x [IC x OC]. Each vector holds 8 channels (one nChw8c block).
 #include "winograd.h"
+#include "common.h"
 
 #include <immintrin.h>
 #include <omp.h>
@@ -15,7 +16,9 @@ using dnnl::memory;
 
 bool winogradFits(const memory::dims& src, const memory::dims& weights, const memory::dims& dst, const memory::dims& strides,
                   const memory::dims& gaps, const memory::dims& padsBegin, const memory::dims& padsEnd) {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  // AVX2 only: on AVX-512 oneDNN's direct brgconv beat this kernel on resnet50 (about 12% of the
+  // whole model, docs/PERFORMANCE.md), so there the convolution stays oneDNN's.
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !oneDnnAvx512();
   if (!avx2 || src.size() != 4 || weights.size() != 4 || dst.size() != 4) return false;
   const int64_t ic = src[1], oc = weights[0], h = src[2], w = src[3];
   if (weights[1] != ic || weights[2] != 3 || weights[3] != 3) return false;

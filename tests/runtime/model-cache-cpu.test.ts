@@ -92,25 +92,6 @@ test('CPU cache: a hit restores the plan and computes bit for bit what a fresh c
   return request.inferAsync({ x: input }).then((out) => assert.deepEqual(values(out['tail']), values(plain['tail'])));
 });
 
-test('CPU cache: a Winograd convolution is restored with its transformed weights and computes what a fresh compile does', (t) => {
-  if (!needsNative(t)) return;
-  const dir = fresh();
-  const x = opset.parameter('f32', [1, 64, 14, 14], 'x');
-  const conv = opset.relu(opset.convolution(x, w([64, 64, 3, 3], 40), { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] }, 'conv'));
-  const path = join(dir, 'wino.xml');
-  saveModelSync(new Model([conv], [x], 'wino'), path, false);
-  const core = new Core();
-  const feed = { x: new Tensor('f32', [1, 64, 14, 14], randomArray(64 * 14 * 14, 41)) };
-  const config = { CACHE_DIR: join(dir, 'cache'), ENABLE_PROFILING: true };
-  const missRequest = core.compileModelSync(path, 'CPU', config).createInferRequest();
-  const want = values(Object.values(missRequest.infer(feed))[0]);
-  const hit = core.compileModelSync(path, 'CPU', config);
-  assert.equal(hit.getProperty('LOADED_FROM_CACHE'), true);
-  const request = hit.createInferRequest();
-  assert.deepEqual(values(Object.values(request.infer(feed))[0]), want);
-  for (const r of [missRequest, request]) assert.match(r.getProfilingInfo().find((e) => e.nodeName === 'conv')?.execType ?? '', /^tsvino_winograd/);
-});
-
 test('CPU cache: a hit of the bundled model matches a fresh compile exactly', (t) => {
   if (!needsNative(t)) return;
   const dir = fresh();

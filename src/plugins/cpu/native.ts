@@ -157,6 +157,8 @@ export interface NativeAddon {
   version(): string;
   /** Whether the CPU has an int8 dot product (VNNI); without one, only 7-bit weights run int8 exactly. Absent in older builds. */
   hasInt8Dot?(): boolean;
+  /** oneDNN's effective ISA ('avx512_core', 'avx2', ...), which DNNL_MAX_CPU_ISA caps. Absent in older builds. */
+  effectiveIsa?(): string;
   /** Number of cached primitives (for tests and diagnostics). */
   cacheSize(): number;
   /**
