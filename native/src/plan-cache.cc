@@ -64,8 +64,10 @@ memory::desc descFromBytes(const Napi::Uint8Array& bytes, size_t dataBytes) {
                          raw.data_type == dnnl_s32 || raw.data_type == dnnl_bf16 || raw.data_type == dnnl_f16;
   bool positive = raw.ndims >= 1 && raw.ndims <= DNNL_MAX_NDIMS;
   for (int i = 0; positive && i < raw.ndims; i++) positive = raw.dims[i] > 0 && raw.padded_dims[i] >= raw.dims[i];
-  if (!positive || !knownType || raw.format_kind != dnnl_blocked) {
-    throw Napi::RangeError::New(env, "stored memory descriptor is not a blocked layout of 1 to 12 positive dims");
+  // Winograd weights (oneDNN's wino format) carry their own size, checked against the data below.
+  const bool wino = raw.format_kind == dnnl_format_kind_wino && raw.format_desc.wino_desc.size > 0;
+  if (!positive || !knownType || (raw.format_kind != dnnl_blocked && !wino)) {
+    throw Napi::RangeError::New(env, "stored memory descriptor is not a blocked (or Winograd) layout of 1 to 12 positive dims");
   }
   memory::desc md(raw);
   if (md.get_size() > dataBytes) {

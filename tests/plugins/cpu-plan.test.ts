@@ -100,6 +100,37 @@ test('plan: max and average pooling with padding, ceil rounding and excluded pad
   ], 5, { nativeSteps: 3 });
 });
 
+// On AVX-512 3x3 stride-1 convolutions over whole 16-channel blocks and 14x14+ maps run as oneDNN's
+// Winograd (nChw16c in and out); the others stay on the direct kernels.
+[
+  { x: [1, 32, 14, 14], oc: 48, sum: false, wino: true },
+  { x: [2, 16, 20, 15], oc: 16, sum: true, wino: true },
+  { x: [1, 32, 7, 7], oc: 32, sum: false, wino: false },
+  { x: [1, 24, 14, 14], oc: 32, sum: false, wino: false },
+].forEach((c, i) => {
+  test(`CPU: 3x3 convolution x[${c.x}] -> ${c.oc}${c.sum ? ' + residual sum' : ''} ${c.wino ? 'runs as oneDNN Winograd on AVX-512' : 'stays direct'} and matches TEMPLATE`, async (t) => {
+    if (!native) { t.skip('oneDNN addon not built'); return; }
+    const x = opset.parameter('f32', c.x, 'x');
+    const ic = c.x[1]!;
+    const head = opset.relu(opset.convolution(x, w([ic, ic, 1, 1], 780 + i, 0.3), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1])));
+    let y: Node = opset.add(opset.convolution(head, w([c.oc, ic, 3, 3], 790 + i, 0.1), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1]), 'conv'), w([1, c.oc, 1, 1], 800 + i));
+    if (c.sum) y = opset.add(y, head);
+    y = opset.convolution(opset.relu(y), w([8, c.oc, 1, 1], 810 + i, 0.3), convOpts([1, 1], [[0, 0], [0, 0]], [1, 1]));
+    const model = new Model([y], [x], 'wino16');
+    const input = new Tensor('f32', c.x, randomArray(size(c.x), 820 + i));
+    const request = (await core.compileModel(model, 'CPU', { ENABLE_PROFILING: true, INFERENCE_NUM_THREADS: 2 })).createInferRequest();
+    const got = Object.values(request.infer({ x: input }))[0]!;
+    const want = Object.values(core.compileModelSync(model, 'TEMPLATE').createInferRequest().infer({ x: input }))[0]!;
+    assertTensor(got, want, { rtol: 1e-4, atol: 1e-5 });
+    const profile = request.getProfilingInfo();
+    const execType = profile.find((e) => e.nodeName === 'conv')?.execType ?? '';
+    if ((native.effectiveIsa?.() ?? '').startsWith('avx512')) {
+      if (c.wino) assert.match(execType, /wino/);
+      else assert.doesNotMatch(execType, /wino/);
+    }
+  });
+});
+
 test('CPU: a 3x3 convolution with a fused residual sum stays on oneDNN and matches TEMPLATE', async (t) => {
   if (!native) { t.skip('oneDNN addon not built'); return; }
   const x = opset.parameter('f32', [1, 64, 14, 14], 'x');

@@ -92,6 +92,32 @@ test('CPU cache: a hit restores the plan and computes bit for bit what a fresh c
   return request.inferAsync({ x: input }).then((out) => assert.deepEqual(values(out['tail']), values(plain['tail'])));
 });
 
+test('CPU cache: a convolution on oneDNN\'s AVX-512 Winograd (its own weights format) is restored and computes what a fresh compile does', (t) => {
+  if (!needsNative(t)) return;
+  const dir = fresh();
+  const x = opset.parameter('f32', [1, 32, 16, 16], 'x');
+  const opts = { strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] };
+  const conv = opset.convolution(opset.relu(opset.convolution(x, w([32, 32, 3, 3], 44), opts, 'conv')), w([16, 32, 1, 1], 45),
+    { strides: [1, 1], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1] });
+  const path = join(dir, 'wino16.xml');
+  saveModelSync(new Model([conv], [x], 'wino16'), path, false);
+  const core = new Core();
+  const feed = { x: new Tensor('f32', [1, 32, 16, 16], randomArray(32 * 16 * 16, 46)) };
+  const config = { CACHE_DIR: join(dir, 'cache'), ENABLE_PROFILING: true };
+  const missRequest = core.compileModelSync(path, 'CPU', config).createInferRequest();
+  const want = values(Object.values(missRequest.infer(feed))[0]);
+  const hit = core.compileModelSync(path, 'CPU', config);
+  assert.equal(hit.getProperty('LOADED_FROM_CACHE'), true);
+  const request = hit.createInferRequest();
+  assert.deepEqual(values(Object.values(request.infer(feed))[0]), want);
+  const avx512 = (native!.effectiveIsa?.() ?? '').startsWith('avx512');
+  for (const r of [missRequest, request]) {
+    const execType = r.getProfilingInfo().find((e) => e.nodeName === 'conv')?.execType ?? '';
+    if (avx512) assert.match(execType, /wino/);
+    else assert.match(execType, /^(onednn|tsvino)_/);
+  }
+});
+
 test('CPU cache: a hit of the bundled model matches a fresh compile exactly', (t) => {
   if (!needsNative(t)) return;
   const dir = fresh();
