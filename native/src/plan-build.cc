@@ -1238,9 +1238,10 @@ void makePrimitives(Plan& plan, Builder& b, Napi::Env env, PrimitiveCreation cre
     plan.pending = std::move(pending);
     return;
   }
+  // Not on this (JavaScript) thread: packing runs OpenMP regions, and a team here would sit beside
+  // the run threads' teams for the life of the process (see RunThread::runAndWait in plan.cc).
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; i++) threads.emplace_back(work);
-  work();
+  for (unsigned i = 0; i < n; i++) threads.emplace_back(work);
   for (auto& t : threads) t.join();
   pending->joined = true;
   plan.pending = std::move(pending);

@@ -35,6 +35,29 @@ class RunThread {
     cv_.notify_one();
     if (thread_.joinable()) thread_.join();
   }
+  // Runs `job` there and waits for it (rethrowing what it threw): synchronous inference runs on
+  // the same thread as asynchronous, so a process that does both keeps one OpenMP team, not two.
+  // Two teams on two cores make libgomp throttle its spin-waits, and every primitive then pays
+  // for waking a sleeping worker (mobilenet_v2: about 12% of its latency, docs/PERFORMANCE.md).
+  void runAndWait(const std::function<void()>& job) {
+    std::mutex doneLock;
+    std::condition_variable doneSignal;
+    bool done = false;
+    std::exception_ptr error;
+    post([&] {
+      try {
+        job();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(doneLock);
+      done = true;
+      doneSignal.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(doneLock);
+    doneSignal.wait(lock, [&] { return done; });
+    if (error) std::rethrow_exception(error);
+  }
   // Queues `job` to run there and returns at once; jobs run one at a time, in order.
   void post(std::function<void()> job) {
     {
@@ -266,14 +289,19 @@ void execute(Context& ctx, int from, int to, double* times) {
 
 void setThreads(int n) { omp_set_num_threads(n > 0 ? n : omp_get_num_procs()); }
 
-// runContext(ctx, from, to, externalIds, externalBuffers, threads, times?) runs on this thread.
+// runContext(ctx, from, to, externalIds, externalBuffers, threads, times?) runs on the context's
+// run thread and returns when it is done (this thread waits, so the buffers stay put).
 Napi::Value RunContext(const Napi::CallbackInfo& info) {
   Context& ctx = contextOf(info[0]);
   bindExternals(ctx, info[3].As<Napi::Int32Array>(), info[4].As<Napi::Array>());
-  setThreads(info[5].As<Napi::Number>().Int32Value());
+  const int threads = info[5].As<Napi::Number>().Int32Value();
   double* times = info.Length() > 6 && info[6].IsTypedArray() ? info[6].As<Napi::Float64Array>().Data() : nullptr;
+  const int from = info[1].As<Napi::Number>().Int32Value(), to = info[2].As<Napi::Number>().Int32Value();
   try {
-    execute(ctx, info[1].As<Napi::Number>().Int32Value(), info[2].As<Napi::Number>().Int32Value(), times);
+    ctx.runner.runAndWait([&] {
+      setThreads(threads);
+      execute(ctx, from, to, times);
+    });
   } catch (const dnnl::error& e) {
     throw Napi::Error::New(info.Env(), std::string("oneDNN: ") + e.what());
   }
