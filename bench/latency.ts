@@ -52,10 +52,11 @@ const opts = new Command('latency')
   .option('--iterations <n>', 'timed runs per model', '10')
   .option('--threads <n>', 'threads for both runtimes', '2')
   .option('--rounds <n>', 'alternating rounds per model', '3')
+  .option('--show-rounds', 'also print each round\'s medians and ratio')
   .option('--one <runtime>', 'internal: measure one runtime in this process')
   .argument('[names...]')
   .parse();
-const o = opts.opts<{ dir: string; iterations: string; threads: string; rounds: string; one?: string }>();
+const o = opts.opts<{ dir: string; iterations: string; threads: string; rounds: string; showRounds?: boolean; one?: string }>();
 const names = opts.args.length ? opts.args : NAMES.filter((n) => existsSync(join(o.dir, `${n}.onnx`)));
 
 if (o.one) {
@@ -77,6 +78,7 @@ if (o.one) {
     for (let k = 0; k < Number(o.rounds); k++) rounds.push({ ort: one('onnxruntime'), ts: one('tsvino') });
     const failed = rounds.find((r) => r.ort.error || r.ts.error);
     if (failed) { console.log(`| ${name} | ${failed.ort.error ?? ''} | ${failed.ts.error ?? ''} | | | |`); continue; }
+    if (o.showRounds) rounds.forEach((r, k) => console.log(`<!-- ${name} round ${k + 1}: ort ${r.ort.medianMs.toFixed(2)} ms, tsvino ${r.ts.medianMs.toFixed(2)} ms, ratio ${(r.ts.medianMs / r.ort.medianMs).toFixed(3)} -->`));
     const pick = (f: (r: { ort: Measure; ts: Measure }) => number): number => median(rounds.map(f));
     console.log(`| ${name} | ${pick((r) => r.ort.medianMs).toFixed(1)} ms | ${pick((r) => r.ts.medianMs).toFixed(1)} ms | ${pick((r) => r.ts.medianMs / r.ort.medianMs).toFixed(2)} | ${pick((r) => r.ort.compileMs).toFixed(0)} / ${pick((r) => r.ts.compileMs).toFixed(0)} ms | ${pick((r) => r.ort.peakRssMB).toFixed(0)} / ${pick((r) => r.ts.peakRssMB).toFixed(0)} MB |`);
   }

@@ -37,9 +37,9 @@ struct Slot {
   bool known = false;
   // Some reader outside the primitive chain (a reshape view, JavaScript) needs row-major layout.
   bool wantPlain = false;
-  // An in-place channel concat reads it (AVX-512 only): its producer writes nChw16c, whose pieces
-  // are contiguous runs of the concat, instead of the interleaving channels-last.
-  bool wantBlocked16 = false;
+  // A channel concat whose pieces are not whole 16-channel blocks reads it: nChw16c would make
+  // that concat reorder every piece, so its producer keeps the layout oneDNN picks.
+  bool avoidBlocked16 = false;
   // Storage shared with another slot (views, in-place sums): the root slot and a byte offset.
   int base = -1;
   size_t offset = 0;

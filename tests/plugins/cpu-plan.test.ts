@@ -380,13 +380,14 @@ test('CPU: a dynamic model is transformed at compile, so each shape is planned f
 
 test('CPU: in-flight inferAsync runs hold no libuv pool thread, so file I/O is not starved', async (t) => {
   if (!native) { t.skip('oneDNN addon not built'); return; }
-  const x = opset.parameter('f32', [1, 32, 64, 64], 'x');
+  // Work enough (about 20 ms a run on one thread, Winograd included) that no run ends before a stat().
+  const x = opset.parameter('f32', [1, 32, 128, 128], 'x');
   let y: Node = x;
   for (let i = 0; i < 12; i++) y = opset.relu(opset.convolution(y, w([32, 32, 3, 3], 150 + i, 0.06), convOpts([1, 1], [[1, 1], [1, 1]], [1, 1])));
   const compiled = await core.compileModel(new Model([y], [x], 'busy'), 'CPU', { INFERENCE_NUM_THREADS: 1 });
   // More in-flight requests than libuv's default pool of 4 threads.
   const requests = Array.from({ length: 6 }, () => compiled.createInferRequest());
-  const input = new Tensor('f32', [1, 32, 64, 64], randomArray(32 * 64 * 64, 160));
+  const input = new Tensor('f32', [1, 32, 128, 128], randomArray(32 * 128 * 128, 160));
   requests.forEach((r) => r.infer({ x: input }));
   const { stat } = await import('node:fs/promises');
   let finished = 0;
