@@ -106,9 +106,10 @@ function aligned(raw: Uint8Array, type: ElementType, moved: WeakMap<Uint8Array, 
   const elemBytes = Math.max(1, bitsOf(type) / 8);
   const shift = raw.byteOffset % elemBytes;
   if (shift === 0 || shift > 1 + varintBytes(raw.length) || !Number.isInteger(elemBytes)) return raw;
-  const whole = new Uint8Array(raw.buffer);
-  whole.copyWithin(raw.byteOffset - shift, raw.byteOffset, raw.byteOffset + raw.length);
-  const out = whole.subarray(raw.byteOffset - shift, raw.byteOffset - shift + raw.length);
+  // Buffer#copy is a memmove (overlap allowed), several times faster than copyWithin on large runs.
+  const whole = Buffer.from(raw.buffer);
+  whole.copy(whole, raw.byteOffset - shift, raw.byteOffset, raw.byteOffset + raw.length);
+  const out = new Uint8Array(raw.buffer, raw.byteOffset - shift, raw.length);
   moved.set(raw, out);
   return out;
 }
